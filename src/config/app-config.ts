@@ -1,0 +1,72 @@
+import { EnvironmentVariables, validateEnv } from './env.schema';
+
+/** The typed configuration the application reads through `ConfigService<AppConfig, true>`. */
+export interface AppConfig {
+  app: {
+    nodeEnv: EnvironmentVariables['NODE_ENV'];
+    port: number;
+    host: string;
+    bodyLimitBytes: number;
+  };
+  log: { level: string; pretty: boolean };
+  database: {
+    url: string | undefined;
+    poolSize: number;
+    migrationsRun: boolean;
+    embeddedDir: string;
+    embeddedPort: number;
+    healthTimeoutMs: number;
+  };
+  redis: { url: string; autostart: boolean; dataDir: string; keyPrefix: string };
+  auth: {
+    jwtSecret: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+  };
+  metrics: { token: string | undefined };
+  model: { dir: string };
+}
+
+export function parseSize(size: string): number {
+  const m = /^([0-9]+)(b|kb|mb)?$/i.exec(size);
+  if (!m) throw new Error(`invalid size ${size}`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+export function buildConfig(env: EnvironmentVariables): AppConfig {
+  return {
+    app: { nodeEnv: env.NODE_ENV, port: env.PORT, host: env.HOST, bodyLimitBytes: parseSize(env.BODY_LIMIT) },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      migrationsRun: env.DATABASE_MIGRATIONS_RUN,
+      embeddedDir: env.EMBEDDED_PG_DIR,
+      embeddedPort: env.EMBEDDED_PG_PORT,
+      healthTimeoutMs: env.HEALTH_DB_TIMEOUT_MS,
+    },
+    redis: {
+      url: env.REDIS_URL,
+      autostart: env.REDIS_AUTOSTART,
+      dataDir: env.REDIS_DATA_DIR,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+    },
+    metrics: { token: env.METRICS_TOKEN },
+    model: { dir: env.MODEL_DIR },
+  };
+}
+
+/** Reads and validates `process.env` (the only place that does), with optional overrides for tests and tools. */
+export function loadConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
+  return buildConfig(validateEnv({ ...process.env, ...overrides }));
+}

@@ -1,0 +1,36 @@
+import { DEV_JWT_SECRET, EnvValidationError, validateEnv } from './env.schema';
+
+describe('validateEnv', () => {
+  it('applies defaults for an empty environment', () => {
+    const env = validateEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.DATABASE_MIGRATIONS_RUN).toBe(true);
+  });
+
+  it('names the variable and the reason for a bad value', () => {
+    expect(() => validateEnv({ PORT: 'abc' })).toThrow(/PORT: PORT must be an integer number/);
+    expect(() => validateEnv({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => validateEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => validateEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('collects every problem at once', () => {
+    try {
+      validateEnv({ PORT: 'abc', DATABASE_MIGRATIONS_RUN: 'maybe' });
+      throw new Error('expected a validation error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(EnvValidationError);
+      const names = (e as EnvValidationError).problems.map((p) => p.split(':')[0]);
+      expect(names).toEqual(expect.arrayContaining(['PORT', 'DATABASE_MIGRATIONS_RUN']));
+    }
+  });
+
+  it('refuses the default or an empty-ish JWT secret in production', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(/JWT_SECRET/);
+    expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+  });
+});

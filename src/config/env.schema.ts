@@ -1,0 +1,154 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  return /^-?\d+$/.test(String(value)) ? Number(value) : value;
+};
+
+/**
+ * Every environment variable the service reads. Validated once at start-up: a bad or missing value stops the
+ * process with the variable's name and the reason. Defaults live here and in `.env.example`.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_PRETTY = false;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_MIGRATIONS_RUN = true;
+
+  @IsString()
+  EMBEDDED_PG_DIR = './data/postgres';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(toBool)
+  @IsBoolean()
+  REDIS_AUTOSTART = true;
+
+  @IsString()
+  REDIS_DATA_DIR = './data/redis';
+
+  @IsString()
+  REDIS_KEY_PREFIX = 'ids';
+
+  @IsString()
+  @MinLength(1)
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @IsString()
+  JWT_ISSUER = 'ids-ai';
+
+  @IsString()
+  JWT_AUDIENCE = 'ids-ai-api';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  JWT_REFRESH_TTL_SECONDS = 604800;
+
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  HEALTH_DB_TIMEOUT_MS = 1500;
+
+  @IsString()
+  @Matches(/^[0-9]+(b|kb|mb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb' })
+  BODY_LIMIT = '16mb';
+
+  @IsString()
+  MODEL_DIR = './models/default';
+}
+
+function describe(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((e) => {
+    const name = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((msg) => `${name}: ${msg} (got ${JSON.stringify(e.value)})`);
+    return [...own, ...describe(e.children ?? [], name)];
+  });
+}
+
+export class EnvValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Validates a raw environment (normally `process.env`) and returns the typed, defaulted variables. */
+export function validateEnv(raw: Record<string, string | undefined>): EnvironmentVariables {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(EnvironmentVariables, cleaned, { exposeDefaultValues: true });
+  const problems = describe(validateSync(env, { skipMissingProperties: false, whitelist: false }));
+  if (env.NODE_ENV === 'production' && (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32)) {
+    problems.push('JWT_SECRET: must be set to a random value of at least 32 characters when NODE_ENV=production');
+  }
+  if (problems.length) throw new EnvValidationError(problems);
+  return env;
+}

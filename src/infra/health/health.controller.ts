@@ -1,0 +1,64 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { AppConfig } from '../../config/app-config';
+import { Public } from '../../common/decorators/public.decorator';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { ReadinessRegistry, withTimeout } from './readiness.registry';
+
+@ApiTags('operations')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly registry: ReadinessRegistry,
+    private readonly config: ConfigService<AppConfig, true>,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process is up and serving' })
+  live() {
+    return this.health.check([async () => this.indicator.check('process').up({ pid: process.pid })]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: database, Redis and every registered component answer' })
+  @ApiOkResponse({ description: 'All components are ready' })
+  @ApiServiceUnavailableResponse({ description: 'At least one component is not ready; it is named in `error`' })
+  ready() {
+    const timeout = this.config.get('database.healthTimeoutMs', { infer: true });
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout }),
+      () => this.probe('redis', async () => void (await this.redis.ping()), timeout),
+      ...this.registry.entries().map(([name, { probe, timeoutMs }]) => () => this.probe(name, probe, timeoutMs)),
+    ]);
+  }
+
+  private async probe(
+    name: string,
+    probe: () => Promise<Record<string, unknown> | void>,
+    timeoutMs: number,
+  ): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check(name);
+    try {
+      const details = await withTimeout(probe(), timeoutMs, name);
+      return check.up(details ?? {});
+    } catch (e) {
+      return check.down({ message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { TEST_REDIS_URL } from '../setup/test-database';
+
+/** Configuration for an application under test: the run's own database and Redis key prefix, quiet logs. */
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the e2e specs through jest (global setup)');
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    DATABASE_MIGRATIONS_RUN: 'false',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: process.env.TEST_REDIS_PREFIX ?? 'ids-test',
+    REDIS_AUTOSTART: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+}
+
+/** A fully initialised application on the real PostgreSQL and Redis, ready for `app.inject()`. */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
+  const app = await createApp(testConfig(overrides));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
