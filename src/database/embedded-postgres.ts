@@ -29,6 +29,8 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     password: 'postgres',
     persistent: true,
     createPostgresUser: true,
+    // The C locale exists everywhere; the package's default (en_US.UTF-8) is missing on minimal systems.
+    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
     onLog: (m) => logger.debug(String(m).trim()),
     onError: (m) => logger.warn(String(m).trim()),
   });

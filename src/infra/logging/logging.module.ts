@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
@@ -12,6 +12,7 @@ import { correlationIdOf } from './correlation-id';
       useFactory: (config: ConfigService<AppConfig, true>) => {
         const log = config.get('log', { infer: true });
         return {
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: log.level,
             genReqId: (req) => correlationIdOf(req),

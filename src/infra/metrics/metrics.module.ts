@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { register } from 'prom-client';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HttpMetrics, httpMetricProviders } from './http-metrics';
 import { MetricsController } from './metrics.controller';
@@ -17,4 +18,14 @@ import { MetricsTokenGuard } from './metrics-token.guard';
   providers: [...httpMetricProviders, HttpMetrics, MetricsTokenGuard],
   exports: [HttpMetrics, PrometheusModule],
 })
-export class MetricsModule {}
+export class MetricsModule implements OnModuleInit {
+  /**
+   * prom-client's defaults include three gauges named `*_total`, which `promtool check metrics` rejects (the
+   * suffix is reserved for counters); the same figures remain available per type without the suffix.
+   */
+  onModuleInit(): void {
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      register.removeSingleMetric(name);
+    }
+  }
+}
