@@ -24,6 +24,9 @@ export interface AppConfig {
     audience: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    adminEmail: string | undefined;
+    adminPassword: string | undefined;
+    login: { maxPerAccountIp: number; maxPerIp: number; maxPerAccount: number; windowSeconds: number };
   };
   metrics: { token: string | undefined };
   model: { dir: string };
@@ -60,6 +63,14 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       audience: env.JWT_AUDIENCE,
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      adminEmail: env.ADMIN_EMAIL,
+      adminPassword: env.ADMIN_PASSWORD,
+      login: {
+        maxPerAccountIp: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
+        maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+        maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      },
     },
     metrics: { token: env.METRICS_TOKEN },
     model: { dir: env.MODEL_DIR },

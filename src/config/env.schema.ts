@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -8,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -110,6 +112,37 @@ export class EnvironmentVariables {
   JWT_REFRESH_TTL_SECONDS = 604800;
 
   @IsOptional()
+  @IsEmail({ require_tld: false })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
+  @IsOptional()
   @IsString()
   METRICS_TOKEN?: string;
 
@@ -148,6 +181,9 @@ export function validateEnv(raw: Record<string, string | undefined>): Environmen
   const problems = describe(validateSync(env, { skipMissingProperties: false, whitelist: false }));
   if (env.NODE_ENV === 'production' && (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32)) {
     problems.push('JWT_SECRET: must be set to a random value of at least 32 characters when NODE_ENV=production');
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both to create the first admin, or neither');
   }
   if (problems.length) throw new EnvValidationError(problems);
   return env;

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { TEST_REDIS_URL } from '../setup/test-database';
 
+
 /** Configuration for an application under test: the run's own database and Redis key prefix, quiet logs. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   const url = process.env.TEST_DATABASE_URL;
@@ -22,6 +23,13 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 /** A fully initialised application on the real PostgreSQL and Redis, ready for `app.inject()`. */
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
   const app = await createApp(testConfig(overrides));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (_request, _reply, payload) => {
+      if (typeof payload === 'string') (globalThis.__idsResponses ??= []).push(payload);
+      return payload;
+    });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuard } from '../common/auth/auth.guard';
+import { UsersModule } from '../users/users.module';
+import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginThrottleService } from './login-throttle.service';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { TokenService } from './token.service';
+
+@Global()
+@Module({
+  imports: [JwtModule.register({}), TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]), UsersModule],
+  controllers: [AuthController, ApiKeysController],
+  providers: [
+    AuthService,
+    TokenService,
+    RefreshTokensRepository,
+    LoginThrottleService,
+    ApiKeysService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TokenService, ApiKeysService],
+})
+export class AuthModule {}

@@ -1,0 +1,29 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SYSTEM_ACTOR } from '../common/auth/principal';
+import { AppConfig } from '../config/app-config';
+import { UsersService } from './users.service';
+
+/** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no active admin exists. */
+@Injectable()
+export class UsersBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersBootstrap.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config.get('auth', { infer: true });
+    if (await this.users.adminExists()) return;
+    if (!adminEmail || !adminPassword) {
+      this.logger.warn(
+        'No admin exists: set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run cli -- users:create-admin --email <email>`',
+      );
+      return;
+    }
+    const admin = await this.users.createAdmin(SYSTEM_ACTOR, adminEmail, adminPassword);
+    this.logger.log(`Created the first admin ${admin.email}`);
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { PasswordService } from '../auth/password.service';
+import { ActorContext } from '../common/auth/principal';
+import { DomainError, ErrorCode } from '../core/domain-error';
+import { Role } from '../core/permissions';
+import { auditView } from './dto/user.dto';
+import { CreateUserDto, UpdateUserDto } from './dto/user-input.dto';
+import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: ActorContext, dto: CreateUserDto): Promise<UserEntity> {
+    if (await this.users.emailTaken(dto.email)) {
+      throw new DomainError(ErrorCode.CONFLICT, 'A user with this email exists', {
+        details: [{ field: 'email', reason: 'already in use' }],
+      });
+    }
+    const passwordHash = await this.passwords.hash(dto.password);
+    return this.users.manager.transaction(async (m) => {
+      const user = await this.users.create(m, {
+        email: dto.email.trim(),
+        username: dto.username ?? null,
+        name: dto.name ?? '',
+        role: dto.role,
+        passwordHash,
+        passwordChangedAt: new Date(),
+      });
+      await this.audit.record(actor, { action: 'user.create', targetType: 'user', targetId: user.id, after: auditView(user) }, m);
+      return user;
+    });
+  }
+
+  list(page: number, limit: number): Promise<[UserEntity[], number]> {
+    return this.users.list((page - 1) * limit, limit);
+  }
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw DomainError.notFound('User', id);
+    return user;
+  }
+
+  /** Role, active flag and name. A role change or deactivation ends the user's sessions. */
+  async update(actor: ActorContext, id: string, dto: UpdateUserDto): Promise<UserEntity> {
+    return this.users.manager.transaction(async (m) => {
+      const before = await this.lockedUser(m, id);
+      const demotes = dto.role !== undefined && dto.role !== Role.ADMIN;
+      const deactivates = dto.is_active === false;
+      if (before.role === Role.ADMIN && before.isActive && (demotes || deactivates)) {
+        await this.assertNotLastAdmin(m, id);
+      }
+      const changes: Partial<UserEntity> = {};
+      if (dto.role !== undefined) changes.role = dto.role;
+      if (dto.is_active !== undefined) changes.isActive = dto.is_active;
+      if (dto.name !== undefined) changes.name = dto.name;
+      await this.users.update(m, id, changes);
+      const roleChanged = dto.role !== undefined && dto.role !== before.role;
+      if (roleChanged || (deactivates && before.isActive)) {
+        await this.users.endAllSessions(m, id, roleChanged ? 'role_change' : 'deactivated');
+      }
+      const after = { ...before, ...changes } as UserEntity;
+      await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: id, before: auditView(before), after: auditView(after) }, m);
+      return (await m.getRepository(UserEntity).findOneOrFail({ where: { id } }));
+    });
+  }
+
+  async remove(actor: ActorContext, id: string): Promise<void> {
+    await this.users.manager.transaction(async (m) => {
+      const before = await this.lockedUser(m, id);
+      if (before.role === Role.ADMIN && before.isActive) await this.assertNotLastAdmin(m, id);
+      await this.users.softDelete(m, id);
+      await this.users.endAllSessions(m, id, 'deleted');
+      await this.audit.record(actor, { action: 'user.delete', targetType: 'user', targetId: id, before: auditView(before) }, m);
+    });
+  }
+
+  async resetPassword(actor: ActorContext, id: string, password: string): Promise<void> {
+    await this.get(id);
+    const passwordHash = await this.passwords.hash(password);
+    await this.users.manager.transaction(async (m) => {
+      await this.users.update(m, id, { passwordHash, passwordChangedAt: new Date() });
+      await this.users.endAllSessions(m, id, 'password_reset');
+      await this.audit.record(actor, { action: 'user.reset_password', targetType: 'user', targetId: id }, m);
+    });
+  }
+
+  /** Creates an admin (start-up from ADMIN_EMAIL / ADMIN_PASSWORD, or the CLI) unless the email is taken. */
+  async createAdmin(actor: ActorContext, email: string, password: string, name = 'Administrator'): Promise<UserEntity> {
+    return this.create(actor, { email, password, role: Role.ADMIN, name });
+  }
+
+  adminExists(): Promise<boolean> {
+    return this.users.adminExists();
+  }
+
+  private async lockedUser(m: EntityManager, id: string): Promise<UserEntity> {
+    const user = await m.getRepository(UserEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw DomainError.notFound('User', id);
+    return user;
+  }
+
+  private async assertNotLastAdmin(m: EntityManager, id: string): Promise<void> {
+    if ((await this.users.countOtherActiveAdminsForUpdate(m, id)) === 0) {
+      throw new DomainError(ErrorCode.CONFLICT, 'The last active admin cannot be demoted, deactivated or deleted');
+    }
+  }
+}
