@@ -99,7 +99,7 @@ describe('process start-up', () => {
     }, 30_000);
 
     it('serves /health/ready on the embedded database', async () => {
-      const body = await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json();
+      const body = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { info: { database: { status: string } } };
       expect(body.info.database.status).toBe('up');
     });
 
