@@ -13,6 +13,8 @@ import { HealthModule } from './infra/health/health.module';
 import { LoggingModule } from './infra/logging/logging.module';
 import { MetricsModule } from './infra/metrics/metrics.module';
 import { RedisModule } from './infra/redis/redis.module';
+import { NetworkModule } from './network/network.module';
+import { FlowsModule } from './flows/flows.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -54,6 +56,8 @@ export class AppModule {
         UsersModule,
         AuthModule,
         AlertsModule,
+        FlowsModule,
+        NetworkModule,
       ],
     };
   }

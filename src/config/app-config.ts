@@ -30,6 +30,15 @@ export interface AppConfig {
   };
   metrics: { token: string | undefined };
   model: { dir: string };
+  ingest: {
+    maxBatch: number;
+    dedupWindowSeconds: number;
+    inferenceMaxBatch: number;
+    inferenceMaxQueued: number;
+    retentionDays: number;
+    importDir: string;
+    importMaxBytes: number;
+  };
 }
 
 export function parseSize(size: string): number {
@@ -74,6 +83,15 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
     },
     metrics: { token: env.METRICS_TOKEN },
     model: { dir: env.MODEL_DIR },
+    ingest: {
+      maxBatch: env.INGEST_MAX_BATCH,
+      dedupWindowSeconds: env.ALERT_DEDUP_WINDOW_SECONDS,
+      inferenceMaxBatch: env.INFERENCE_MAX_BATCH,
+      inferenceMaxQueued: env.INFERENCE_MAX_QUEUED_FLOWS,
+      retentionDays: env.FLOW_RETENTION_DAYS,
+      importDir: env.IMPORT_DIR,
+      importMaxBytes: env.IMPORT_MAX_FILE_MB * 1024 * 1024,
+    },
   };
 }
 

@@ -158,6 +158,40 @@ export class EnvironmentVariables {
 
   @IsString()
   MODEL_DIR = './models/default';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  INGEST_MAX_BATCH = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ALERT_DEDUP_WINDOW_SECONDS = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INFERENCE_MAX_BATCH = 2048;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INFERENCE_MAX_QUEUED_FLOWS = 50000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  FLOW_RETENTION_DAYS = 30;
+
+  @IsString()
+  IMPORT_DIR = './data/imports';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_FILE_MB = 2048;
 }
 
 function describe(errors: ValidationError[], parent = ''): string[] {

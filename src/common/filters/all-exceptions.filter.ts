@@ -43,6 +43,18 @@ function isClientError(e: unknown): e is Error & { statusCode: number; code?: st
   return e instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
 }
 
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Connection refused|Stream isn't writeable|connection is closed|Client has encountered a connection error|Connection is closed/i;
+
+/** An error that means PostgreSQL or Redis is unreachable (a 503 with Retry-After, not a 500). */
+export function isDependencyUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const codes = [(e as { code?: unknown }).code, (e as { driverError?: { code?: unknown } }).driverError?.code];
+  if (codes.some((c) => typeof c === 'string' && (UNAVAILABLE_CODES.has(c) || c.startsWith('08')))) return true;
+  return UNAVAILABLE_MESSAGES.test(e.message);
+}
+
 export function normaliseError(exception: unknown): Normalised {
   if (exception instanceof DomainError) {
     return {
@@ -65,6 +77,14 @@ export function normaliseError(exception: unknown): Normalised {
       : undefined;
     return { status, code: CODE_BY_STATUS[status] ?? ErrorCode.BAD_REQUEST, message: exception.message, details };
   }
+  if (isDependencyUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      code: ErrorCode.DEPENDENCY_UNAVAILABLE,
+      message: 'A backing service (database or Redis) is unavailable; retry shortly',
+      retryAfter: 5,
+    };
+  }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: ErrorCode.INTERNAL, message: 'Internal server error' };
 }
 
@@ -80,6 +100,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const e = normaliseError(exception);
     const correlationId = String(request.id);
     if (e.status >= 500) {
+      // the full error goes to the log line carrying the same correlation id, never to the client
       this.logger.error({ err: exception, correlationId }, `Unhandled error on ${request.method} ${request.url}`);
     }
     if (e.retryAfter !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfter))));

@@ -1,0 +1,56 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/app-config';
+import { createDatabase, dropDatabase, runMigrations, uniqueName } from '../test/setup/test-database';
+
+export interface BenchServer {
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the API on a database of its own (created on the machine's PostgreSQL, dropped at close). */
+export async function startBenchServer(overrides: Record<string, string> = {}): Promise<BenchServer> {
+  const name = uniqueName('ids_bench');
+  const dbUrl = await createDatabase(name);
+  await runMigrations(dbUrl);
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    DATABASE_URL: dbUrl,
+    DATABASE_MIGRATIONS_RUN: 'false',
+    DATABASE_POOL_SIZE: '12',
+    REDIS_KEY_PREFIX: name,
+    REDIS_AUTOSTART: 'false',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    INGEST_STREAM_ENABLED: 'false',
+    ...overrides,
+  });
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close();
+      await dropDatabase(name);
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await task(next++);
+    }),
+  );
+}

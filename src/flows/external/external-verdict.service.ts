@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../core/domain-error';
+import { normaliseLabel, toFeatureVector } from '../../inference/pipeline';
+import { ValidatedFlow } from '../ingest/flow-input';
+import { IngestService } from '../ingest/ingest.service';
+import { ExternalVerdictDto, ExternalVerdictResultDto } from './external-verdict.dto';
+
+/** Verdicts computed by an external AI service: stored as a flow and, for an attack, raised like ours. */
+@Injectable()
+export class ExternalVerdictService {
+  constructor(private readonly ingest: IngestService) {}
+
+  async process(dto: ExternalVerdictDto, sensorId: string | null): Promise<ExternalVerdictResultDto> {
+    const flow: ValidatedFlow = {
+      flowId: dto.flow_id ?? null,
+      srcIp: dto.src_ip ?? null,
+      dstIp: dto.dst_ip ?? null,
+      srcPort: dto.src_port ?? null,
+      dstPort: dto.dst_port ?? null,
+      protocol: dto.protocol ?? null,
+      timestamp: dto.timestamp ? new Date(dto.timestamp) : null,
+      features: this.features(dto.features),
+    };
+    const attack = dto.prediction === 'attack';
+    const label = attack ? normaliseLabel(dto.attack_type!) : 'BENIGN';
+    const verdict = { label, confidence: dto.confidence, top3: [], explanation: [], anomalyScore: null, processed: null };
+    const alert = attack
+      ? {
+          attackType: label,
+          source: 'external' as const,
+          confidence: dto.confidence,
+          srcIp: flow.srcIp,
+          dstIp: flow.dstIp,
+          srcPort: flow.srcPort,
+          dstPort: flow.dstPort,
+          protocol: flow.protocol,
+          modelVersion: null,
+          topProbabilities: null,
+          explanation: null,
+          anomalyScore: null,
+          details: dto.details ?? {},
+        }
+      : null;
+    const result = await this.ingest.ingestClassified([{ flow, verdict, alert }], { source: 'external', sensorId });
+    const alertId = result.alertIds[0];
+    return {
+      status: !alertId ? 'normal_traffic' : result.dedup.raised.includes(alertId) ? 'alert_created' : 'alert_updated',
+      flow_id: result.flowIds[0],
+      alert_id: alertId,
+    };
+  }
+
+  private features(input: ExternalVerdictDto['features']): Float64Array {
+    if (input === undefined) return new Float64Array(0);
+    const vector = toFeatureVector(input as Record<string, unknown>);
+    if (!vector.ok) {
+      throw DomainError.validation(vector.errors.map((e) => ({ field: e.field ? `features.${e.field}` : 'features', reason: e.reason })));
+    }
+    return vector.values;
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { Severity } from '../../alerts/risk-level';
+import { AppConfig } from '../../config/app-config';
+import { AlertCandidate, DedupOutcome, raiseAlerts } from './alert-dedup.writer';
+import { copyFlows, FlowBatchContext, FlowRowToWrite, reserveFlowIds } from './flow-copy.writer';
+import { ValidatedFlow } from './flow-input';
+import { addToRollups } from './stats-rollup.writer';
+import { BENIGN, Verdict } from './verdict';
+
+export interface ClassifiedFlow {
+  flow: ValidatedFlow;
+  verdict: Verdict | null;
+  /** Raise an alert for this flow (a non-benign verdict, or an external / Suricata verdict). */
+  alert: Omit<AlertCandidate, 'flowId' | 'flowReceivedAt' | 'seenAt'> | null;
+}
+
+export interface WriteResult {
+  flowIds: string[];
+  alertIds: (string | null)[];
+  dedup: DedupOutcome;
+  receivedAt: Date;
+}
+
+/**
+ * Persists a batch in ONE transaction: flow ids are reserved, alerts raised or folded (de-duplication), flows
+ * written with COPY, rollups updated. Nothing is visible, and nothing is acknowledged, before the commit.
+ */
+@Injectable()
+export class IngestWriter {
+  private severities: { at: number; map: Map<string, Severity> } | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>): Promise<WriteResult> {
+    const severities = await this.attackSeverities();
+    const runner = this.dataSource.createQueryRunner() as PostgresQueryRunner;
+    const client = (await runner.connect()) as PoolClient;
+    const receivedAt = new Date();
+    try {
+      await client.query('BEGIN');
+      const result = await this.writeInTransaction(client, items, { ...ctx, receivedAt }, severities);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async writeInTransaction(
+    client: PoolClient,
+    items: ClassifiedFlow[],
+    ctx: FlowBatchContext,
+    severities: Map<string, Severity>,
+  ): Promise<WriteResult> {
+    const flowIds = await reserveFlowIds(client, items.length);
+    const alerting = items.map((item, i) => ({ item, i })).filter(({ item }) => item.alert !== null);
+    const candidates: AlertCandidate[] = alerting.map(({ item, i }) => ({
+      ...item.alert!,
+      flowId: flowIds[i],
+      flowReceivedAt: ctx.receivedAt,
+      seenAt: item.flow.timestamp && item.flow.timestamp < ctx.receivedAt ? item.flow.timestamp : ctx.receivedAt,
+    }));
+    const windowSeconds = this.config.get('ingest.dedupWindowSeconds', { infer: true });
+    const dedup = await raiseAlerts(client, candidates, severities, windowSeconds);
+    const alertIds: (string | null)[] = items.map(() => null);
+    alerting.forEach(({ i }, k) => (alertIds[i] = dedup.alertIds[k]));
+    const rows: FlowRowToWrite[] = items.map((item, i) => ({ id: flowIds[i], flow: item.flow, verdict: item.verdict, alertId: alertIds[i] }));
+    await copyFlows(client, rows, ctx);
+    await addToRollups(
+      client,
+      items.map((item, i) => ({
+        at: ctx.receivedAt,
+        label: item.verdict?.label ?? item.alert?.attackType ?? 'unclassified',
+        isAlert: alertIds[i] !== null,
+        srcIp: item.flow.srcIp,
+        dstIp: item.flow.dstIp,
+        modelVersion: item.verdict ? ctx.modelVersion : null,
+      })),
+    );
+    return { flowIds, alertIds, dedup, receivedAt: ctx.receivedAt };
+  }
+
+  /** Attack type → severity, from `attack_types` (cached for a minute). */
+  private async attackSeverities(): Promise<Map<string, Severity>> {
+    if (this.severities && Date.now() - this.severities.at < 60_000) return this.severities.map;
+    const rows: { name: string; severity: Severity }[] = await this.dataSource.query(`SELECT name, severity FROM attack_types`);
+    this.severities = { at: Date.now(), map: new Map(rows.map((r) => [r.name, r.severity])) };
+    return this.severities.map;
+  }
+}
+
+export function isAttack(label: string): boolean {
+  return label !== BENIGN;
+}

@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { AlertEntity } from '../../alerts/alert.entity';
+import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../../alerts/alert.events';
+import { toAlertDto } from '../../alerts/dto/alert.dto';
+import { AppConfig } from '../../config/app-config';
+import { ValidatedFlow } from './flow-input';
+import { InferenceBatcher } from './inference-batcher';
+import { ClassifiedFlow, IngestWriter, isAttack, WriteResult } from './ingest-writer.service';
+import { FlowClassifier } from './verdict';
+
+export type IngestSource = 'api' | 'batch' | 'csv' | 'stream' | 'eve' | 'external';
+
+export interface IngestContext {
+  source: IngestSource;
+  sensorId: string | null;
+}
+
+export interface IngestedFlow {
+  id: string;
+  flow_id: string | null;
+  label: string | null;
+  confidence: number | null;
+  anomaly_score: number | null;
+  alert_id: string | null;
+}
+
+export interface IngestOutcome {
+  flows: IngestedFlow[];
+  alertsRaised: number;
+  alertsUpdated: number;
+  modelVersion: string;
+}
+
+/**
+ * The ingest pipeline: validated flows → batched inference (concurrent requests share model calls) → one
+ * transaction for flows, alerts and rollups → after the commit, alert events for the gateway and auto-response.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly batcher: InferenceBatcher;
+
+  constructor(
+    private readonly classifier: FlowClassifier,
+    private readonly writer: IngestWriter,
+    private readonly events: EventEmitter2,
+    @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    const ingest = config.get('ingest', { infer: true });
+    this.batcher = new InferenceBatcher(() => this.classifier, {
+      maxBatch: ingest.inferenceMaxBatch,
+      maxQueued: ingest.inferenceMaxQueued,
+    });
+  }
+
+  get queuedFlows(): number {
+    return this.batcher.queuedFlows;
+  }
+
+  async ingest(flows: ValidatedFlow[], ctx: IngestContext): Promise<IngestOutcome> {
+    const verdicts = await this.batcher.classify(flows.map((f) => f.features));
+    const modelVersion = this.classifier.modelVersion;
+    const items: ClassifiedFlow[] = flows.map((flow, i) => {
+      const v = verdicts[i];
+      const alert = isAttack(v.label)
+        ? {
+            attackType: v.label,
+            source: 'model' as const,
+            confidence: v.confidence,
+            srcIp: flow.srcIp,
+            dstIp: flow.dstIp,
+            srcPort: flow.srcPort,
+            dstPort: flow.dstPort,
+            protocol: flow.protocol,
+            modelVersion,
+            topProbabilities: v.top3,
+            explanation: v.explanation,
+            anomalyScore: v.anomalyScore,
+            details: {},
+          }
+        : null;
+      return { flow, verdict: v, alert };
+    });
+    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion });
+    await this.publish(result, null);
+    return {
+      flows: items.map((item, i) => ({
+        id: result.flowIds[i],
+        flow_id: item.flow.flowId,
+        label: item.verdict?.label ?? null,
+        confidence: item.verdict?.confidence ?? null,
+        anomaly_score: item.verdict?.anomalyScore ?? null,
+        alert_id: result.alertIds[i],
+      })),
+      alertsRaised: result.dedup.raised.length,
+      alertsUpdated: result.dedup.updated.length,
+      modelVersion,
+    };
+  }
+
+  /** Persists flows that already carry a verdict from elsewhere (external AI service, Suricata). */
+  async ingestClassified(items: ClassifiedFlow[], ctx: IngestContext): Promise<WriteResult> {
+    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion: null });
+    await this.publish(result, null);
+    return result;
+  }
+
+  /** Emits the committed alert changes; a failure here never undoes or fails the acknowledged ingest. */
+  private async publish(result: WriteResult, actorId: string | null): Promise<void> {
+    const { raised, updated } = result.dedup;
+    if (!raised.length && !updated.length) return;
+    try {
+      const rows = await this.alerts.findBy({ id: In([...raised, ...updated]) });
+      const byId = new Map(rows.map((r) => [String(r.id), r]));
+      for (const id of raised) {
+        const a = byId.get(id);
+        if (a) this.events.emit(AlertEvents.RAISED, { alert: toAlertDto(a) } satisfies AlertRaisedEvent);
+      }
+      for (const id of updated) {
+        const a = byId.get(id);
+        if (a) this.events.emit(AlertEvents.UPDATED, { alert: toAlertDto(a), change: 'deduplicated', actor_id: actorId } satisfies AlertUpdatedEvent);
+      }
+    } catch (e) {
+      this.logger.warn(`alert events not published: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { PoolClient } from 'pg';
+
+export interface RollupInput {
+  at: Date;
+  label: string;
+  isAlert: boolean;
+  srcIp: string | null;
+  dstIp: string | null;
+  modelVersion: string | null;
+}
+
+function truncate(at: Date, unit: 'minute' | 'hour' | 'day'): string {
+  const d = new Date(at);
+  d.setUTCSeconds(0, 0);
+  if (unit !== 'minute') d.setUTCMinutes(0);
+  if (unit === 'day') d.setUTCHours(0);
+  return d.toISOString();
+}
+
+/** Counts per key, in key order (concurrent batches then lock the rollup rows in one order: no deadlock). */
+function count<K>(items: RollupInput[], keyOf: (i: RollupInput) => K | null, alerts = false): Map<string, { key: K; flows: number; alerts: number }> {
+  const out = new Map<string, { key: K; flows: number; alerts: number }>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === null) continue;
+    const id = JSON.stringify(key);
+    const entry = out.get(id) ?? { key, flows: 0, alerts: 0 };
+    entry.flows++;
+    if (alerts && item.isAlert) entry.alerts++;
+    out.set(id, entry);
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Adds a batch to the dashboard rollups in the caller's transaction: flows and alert verdicts per minute and
+ * attack type, per hour and source / destination address, and predictions per day, model version and class.
+ */
+export async function addToRollups(client: PoolClient, items: RollupInput[]): Promise<void> {
+  if (items.length === 0) return;
+  const minute = [...count(items, (i) => [truncate(i.at, 'minute'), i.label] as const, true).values()];
+  await client.query(
+    `INSERT INTO stats_minute (bucket, attack_type, flows, alerts)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[])
+     ON CONFLICT (bucket, attack_type) DO UPDATE
+       SET flows = stats_minute.flows + EXCLUDED.flows, alerts = stats_minute.alerts + EXCLUDED.alerts`,
+    [minute.map((m) => m.key[0]), minute.map((m) => m.key[1]), minute.map((m) => m.flows), minute.map((m) => m.alerts)],
+  );
+  const sources = [
+    ...[...count(items, (i) => (i.srcIp ? ([truncate(i.at, 'hour'), 'src', i.srcIp] as const) : null), true).values()],
+    ...[...count(items, (i) => (i.dstIp ? ([truncate(i.at, 'hour'), 'dst', i.dstIp] as const) : null), true).values()],
+  ];
+  if (sources.length) {
+    await client.query(
+      `INSERT INTO stats_sources_hour (bucket, direction, ip, flows, alerts)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::inet[], $4::bigint[], $5::bigint[])
+       ON CONFLICT (bucket, direction, ip) DO UPDATE
+         SET flows = stats_sources_hour.flows + EXCLUDED.flows, alerts = stats_sources_hour.alerts + EXCLUDED.alerts`,
+      [sources.map((s) => s.key[0]), sources.map((s) => s.key[1]), sources.map((s) => s.key[2]), sources.map((s) => s.flows), sources.map((s) => s.alerts)],
+    );
+  }
+  const model = [...count(items, (i) => (i.modelVersion ? ([truncate(i.at, 'day').slice(0, 10), i.modelVersion, i.label] as const) : null)).values()];
+  if (model.length) {
+    await client.query(
+      `INSERT INTO stats_model_day (bucket, model_version, predicted_label, predictions)
+       SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::bigint[])
+       ON CONFLICT (bucket, model_version, predicted_label) DO UPDATE
+         SET predictions = stats_model_day.predictions + EXCLUDED.predictions`,
+      [model.map((m) => m.key[0]), model.map((m) => m.key[1]), model.map((m) => m.key[2]), model.map((m) => m.flows)],
+    );
+  }
+}

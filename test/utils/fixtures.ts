@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { FEATURE_NAMES, FlowCsvReader, FlowRow } from '../../src/inference/pipeline';
+
+export const FIXTURES = join(__dirname, '..', 'fixtures');
+export const CIC_SAMPLE = join(FIXTURES, 'cicids2017-sample.csv');
+export const CIC_GENERATED_SAMPLE = join(FIXTURES, 'cicids2017-generated-sample.csv');
+
+/** Real CIC-IDS2017 rows shipped with the tests. */
+export async function readFixtureRows(path = CIC_SAMPLE): Promise<FlowRow[]> {
+  const rows: FlowRow[] = [];
+  for await (const row of new FlowCsvReader(path).rows()) rows.push(row);
+  return rows;
+}
+
+/** A row as the ingest API takes it: features keyed by canonical name, non-finite values as JSON-safe strings. */
+export function featuresOf(row: FlowRow): Record<string, number | string | null> {
+  return Object.fromEntries(
+    FEATURE_NAMES.map((name, i) => {
+      const v = row.features[i];
+      return [name, Number.isNaN(v) ? null : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v];
+    }),
+  );
+}
