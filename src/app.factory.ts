@@ -11,6 +11,7 @@ import { AppConfig } from './config/app-config';
 import { correlationIdOf } from './infra/logging/correlation-id';
 import { HttpMetrics } from './infra/metrics/http-metrics';
 import { setupOpenApi } from './openapi';
+import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 export const API_PREFIX = 'api/v1';
 export const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
@@ -43,6 +44,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
+  if (!options.preview) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis.url, config.redis.keyPrefix));
 
   await app.register(multipart as never, { limits: { fileSize: config.ingest.importMaxBytes, files: 1, fields: 5 } });
   const fastify = app.getHttpAdapter().getInstance();

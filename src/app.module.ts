@@ -15,6 +15,7 @@ import { MetricsModule } from './infra/metrics/metrics.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { NetworkModule } from './network/network.module';
 import { FlowsModule } from './flows/flows.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -58,6 +59,7 @@ export class AppModule {
         AlertsModule,
         FlowsModule,
         NetworkModule,
+        RealtimeModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { EnvironmentVariables, validateEnv } from './env.schema';
 
 /** The typed configuration the application reads through `ConfigService<AppConfig, true>`. */
@@ -30,6 +31,7 @@ export interface AppConfig {
   };
   metrics: { token: string | undefined };
   model: { dir: string };
+  realtime: { stormThreshold: number; batchMs: number; statusIntervalMs: number };
   ingest: {
     maxBatch: number;
     dedupWindowSeconds: number;
@@ -38,6 +40,30 @@ export interface AppConfig {
     retentionDays: number;
     importDir: string;
     importMaxBytes: number;
+  };
+  ingestStream: {
+    enabled: boolean;
+    key: string;
+    group: string;
+    consumer: string;
+    outKey: string;
+    deadKey: string;
+    maxLen: number;
+    batchSize: number;
+    blockMs: number;
+    claimMinIdleMs: number;
+    claimIntervalMs: number;
+    maxDeliveries: number;
+    dedupRetentionSeconds: number;
+  };
+  stats: { cacheTtlSeconds: number };
+  webhooks: {
+    allowPrivate: boolean;
+    timeoutMs: number;
+    maxAttempts: number;
+    retryDelayMs: number;
+    /** Key material the stored signing secrets are encrypted with (WEBHOOK_SECRET_KEY, else JWT_SECRET). */
+    secretKey: string;
   };
 }
 
@@ -83,6 +109,11 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
     },
     metrics: { token: env.METRICS_TOKEN },
     model: { dir: env.MODEL_DIR },
+    realtime: {
+      stormThreshold: env.REALTIME_STORM_THRESHOLD,
+      batchMs: env.REALTIME_BATCH_MS,
+      statusIntervalMs: env.REALTIME_STATUS_INTERVAL_MS,
+    },
     ingest: {
       maxBatch: env.INGEST_MAX_BATCH,
       dedupWindowSeconds: env.ALERT_DEDUP_WINDOW_SECONDS,
@@ -91,6 +122,29 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       retentionDays: env.FLOW_RETENTION_DAYS,
       importDir: env.IMPORT_DIR,
       importMaxBytes: env.IMPORT_MAX_FILE_MB * 1024 * 1024,
+    },
+    ingestStream: {
+      enabled: env.INGEST_STREAM_ENABLED,
+      key: env.INGEST_STREAM_KEY ?? `${env.REDIS_KEY_PREFIX}:flows:in`,
+      group: env.INGEST_STREAM_GROUP,
+      consumer: env.INGEST_STREAM_CONSUMER ?? `${hostname()}-${process.pid}`,
+      outKey: env.INGEST_STREAM_OUT_KEY ?? `${env.REDIS_KEY_PREFIX}:flows:out`,
+      deadKey: env.INGEST_STREAM_DEAD_KEY ?? `${env.REDIS_KEY_PREFIX}:flows:dead`,
+      maxLen: env.INGEST_STREAM_MAXLEN,
+      batchSize: env.INGEST_STREAM_BATCH_SIZE,
+      blockMs: env.INGEST_STREAM_BLOCK_MS,
+      claimMinIdleMs: env.INGEST_STREAM_CLAIM_MIN_IDLE_MS,
+      claimIntervalMs: env.INGEST_STREAM_CLAIM_INTERVAL_MS,
+      maxDeliveries: env.INGEST_STREAM_MAX_DELIVERIES,
+      dedupRetentionSeconds: env.INGEST_STREAM_DEDUP_RETENTION_SECONDS,
+    },
+    stats: { cacheTtlSeconds: env.STATS_CACHE_TTL_SECONDS },
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryDelayMs: env.WEBHOOK_RETRY_DELAY_MS,
+      secretKey: env.WEBHOOK_SECRET_KEY ?? env.JWT_SECRET,
     },
   };
 }

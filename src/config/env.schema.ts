@@ -191,7 +191,133 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  REALTIME_STORM_THRESHOLD = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  REALTIME_BATCH_MS = 250;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  REALTIME_STATUS_INTERVAL_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   IMPORT_MAX_FILE_MB = 2048;
+
+  // --- Redis Streams ingest (src/flows/stream) ---
+  @Transform(toBool)
+  @IsBoolean()
+  INGEST_STREAM_ENABLED = true;
+
+  /** Default `<REDIS_KEY_PREFIX>:flows:in`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  INGEST_STREAM_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  INGEST_STREAM_GROUP = 'ids-ingest';
+
+  /** Default `<hostname>-<pid>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  INGEST_STREAM_CONSUMER?: string;
+
+  /** Default `<REDIS_KEY_PREFIX>:flows:out`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  INGEST_STREAM_OUT_KEY?: string;
+
+  /** Default `<REDIS_KEY_PREFIX>:flows:dead`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  INGEST_STREAM_DEAD_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  INGEST_STREAM_MAXLEN = 100000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  INGEST_STREAM_BATCH_SIZE = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  INGEST_STREAM_BLOCK_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  INGEST_STREAM_CLAIM_MIN_IDLE_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  INGEST_STREAM_CLAIM_INTERVAL_MS = 15000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  INGEST_STREAM_MAX_DELIVERIES = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  INGEST_STREAM_DEDUP_RETENTION_SECONDS = 3600;
+
+  // --- Statistics (src/stats) ---
+  /** Seconds a statistics answer is cached in Redis (keyed by the normalised query); 0 disables the cache. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  STATS_CACHE_TTL_SECONDS = 5;
+
+  // --- Outbound webhooks (src/notifications) ---
+  /** Allow webhook URLs whose host is (or resolves to) a loopback, private or link-local address. */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  WEBHOOK_MAX_ATTEMPTS = 6;
+
+  /** First retry delay; each further retry waits twice as long (exponential backoff). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600000)
+  WEBHOOK_RETRY_DELAY_MS = 10000;
+
+  /** Key the webhook signing secrets are encrypted with in the database. Default: derived from JWT_SECRET. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  WEBHOOK_SECRET_KEY?: string;
 }
 
 function describe(errors: ValidationError[], parent = ''): string[] {

@@ -34,3 +34,11 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }
+
+/** The application listening on a free loopback port (for Socket.IO and HTTP clients); returns its base URL. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<{ app: NestFastifyApplication; url: string }> {
+  const app = await createApp(testConfig(overrides));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}` };
+}

@@ -1,0 +1,103 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../alerts/alert.events';
+import { AlertDto } from '../alerts/dto/alert.dto';
+import { AppConfig } from '../config/app-config';
+import { EventLogService } from './event-log.service';
+import { EVENT_PERMISSION, permissionRoom, ServerEventName, ServerEvents } from './realtime.events';
+import { RealtimeGateway } from './realtime.gateway';
+
+/** Network domain events (emitted by the network module) and the realtime event each becomes. */
+const NETWORK_EVENTS: Record<string, ServerEventName> = {
+  'network.ip_blocked': 'ip_blocked',
+  'network.port_blocked': 'port_blocked',
+  'network.block_expired': 'block_expired',
+  'network.block_revoked': 'block_revoked',
+  'network.block_failed': 'block_failed',
+};
+
+type Payload<E extends ServerEventName> = Omit<ServerEvents[E], 'id'>;
+
+/**
+ * Turns committed domain events into realtime events: each is appended to the replay log (its id) and sent to
+ * the room of the permission it needs. Above REALTIME_STORM_THRESHOLD new alerts per second, `attack_detected`
+ * messages are coalesced into one `attack_detected_batch` every REALTIME_BATCH_MS.
+ */
+@Injectable()
+export class RealtimeBroadcaster implements OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeBroadcaster.name);
+  private windowStart = 0;
+  private windowCount = 0;
+  private pending: AlertDto[] = [];
+  private pendingCount = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly threshold: number;
+  private readonly batchMs: number;
+
+  constructor(
+    private readonly gateway: RealtimeGateway,
+    private readonly log: EventLogService,
+    config: ConfigService<AppConfig, true>,
+    events: EventEmitter2,
+  ) {
+    const realtime = config.get('realtime', { infer: true });
+    this.threshold = realtime.stormThreshold;
+    this.batchMs = realtime.batchMs;
+    for (const [domain, event] of Object.entries(NETWORK_EVENTS)) {
+      events.on(domain, (p: { action?: Record<string, unknown>; alert_id?: string | null }) =>
+        this.publish(event, { action: p.action ?? (p as Record<string, unknown>), alert_id: p.alert_id ?? null }),
+      );
+    }
+  }
+
+  @OnEvent(AlertEvents.RAISED)
+  onRaised(e: AlertRaisedEvent): void {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    this.windowCount++;
+    if (this.windowCount <= this.threshold && !this.flushTimer) {
+      void this.publish('attack_detected', { alert: e.alert });
+      return;
+    }
+    this.pending.push(e.alert);
+    this.pendingCount++;
+    this.flushTimer ??= setTimeout(() => this.flush(), this.batchMs);
+  }
+
+  @OnEvent(AlertEvents.UPDATED)
+  onUpdated(e: AlertUpdatedEvent): void {
+    void this.publish('alert_updated', { alert: e.alert, change: e.change });
+  }
+
+  @OnEvent(AlertEvents.RESOLVED)
+  onResolved(e: AlertRaisedEvent): void {
+    void this.publish('alert_resolved', { alert: e.alert });
+  }
+
+  async publish<E extends ServerEventName>(event: E, payload: Payload<E>): Promise<void> {
+    try {
+      const id = await this.log.append(event, payload as Record<string, unknown>);
+      const room = permissionRoom(EVENT_PERMISSION[event]!);
+      this.gateway.emitToRoom(room, event, { id, ...payload } as ServerEvents[E]);
+    } catch (e) {
+      this.logger.warn(`realtime ${event} not delivered: ${(e as Error).message}`);
+    }
+  }
+
+  private flush(): void {
+    this.flushTimer = null;
+    const alerts = this.pending.splice(0);
+    const count = this.pendingCount;
+    this.pendingCount = 0;
+    if (alerts.length) void this.publish('attack_detected_batch', { alerts, count });
+  }
+
+  onModuleDestroy(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flush();
+  }
+}

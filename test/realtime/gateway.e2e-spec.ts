@@ -1,0 +1,154 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { io, Socket } from 'socket.io-client';
+import { AlertEvents } from '../../src/alerts/alert.events';
+import { AlertDto } from '../../src/alerts/dto/alert.dto';
+import { Role } from '../../src/core/permissions';
+import { RealtimeBroadcaster } from '../../src/realtime/realtime-broadcaster';
+import { startTestServer } from '../utils/create-test-app';
+import { createUser, login, Session } from '../utils/factories';
+
+const alert = (id: string): AlertDto => ({
+  id, attack_type: 'DDoS', source: 'model', risk_level: 'critical' as AlertDto['risk_level'], status: 'active' as AlertDto['status'],
+  confidence: 0.99, max_confidence: 0.99, src_ip: '198.18.0.1', dst_ip: '198.19.0.1', src_port: 1, dst_port: 80, protocol: 6,
+  event_count: 1, first_seen: new Date().toISOString(), last_seen: new Date().toISOString(), flow_id: null, model_version: 'x',
+  top_probabilities: null, explanation: null, anomaly_score: null, details: {}, assignee_id: null, resolution_reason: null,
+  resolved_at: null, feedback_label: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+});
+
+function connect(url: string, token?: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, timeout: 3000 });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (e) => {
+      socket.close();
+      reject(e);
+    });
+  });
+}
+
+function next<T>(socket: Socket, event: string, timeoutMs = 1000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+const nothing = (socket: Socket, event: string, ms = 400) =>
+  new Promise<void>((resolve, reject) => {
+    const handler = () => reject(new Error(`unexpected ${event}`));
+    socket.once(event, handler);
+    setTimeout(() => {
+      socket.off(event, handler);
+      resolve();
+    }, ms);
+  });
+
+describe('realtime gateway', () => {
+  let a: { app: NestFastifyApplication; url: string };
+  let b: { app: NestFastifyApplication; url: string };
+  let viewer: Session;
+  let admin: Session;
+  const sockets: Socket[] = [];
+  const open = async (url: string, token?: string) => {
+    const s = await connect(url, token);
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    a = await startTestServer({ REALTIME_STORM_THRESHOLD: '5', REALTIME_BATCH_MS: '100' });
+    b = await startTestServer();
+    viewer = await login(a.app, await createUser(a.app, { role: Role.VIEWER }));
+    admin = await login(a.app, await createUser(a.app, { role: Role.ADMIN }));
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await a?.app.close();
+    await b?.app.close();
+  });
+
+  it('refuses a connection without a token, with a bad token, or with a revoked one', async () => {
+    await expect(connect(a.url)).rejects.toThrow(/unauthorized: an access token is required/);
+    await expect(connect(a.url, 'not-a-token')).rejects.toThrow(/unauthorized: invalid or expired token/);
+    const user = await createUser(a.app);
+    const session = await login(a.app, user);
+    await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${session.access_token}` } });
+    await expect(connect(a.url, session.access_token)).rejects.toThrow(/unauthorized: session revoked/);
+  });
+
+  it('delivers attack_detected to a viewer within a second, with an id that replays over REST', async () => {
+    const socket = await open(a.url, viewer.access_token);
+    const received = next<{ id: string; alert: AlertDto }>(socket, 'attack_detected');
+    a.app.get(EventEmitter2).emit(AlertEvents.RAISED, { alert: alert('9001') });
+    const event = await received;
+    expect(event.alert.id).toBe('9001');
+    expect(event.id).toMatch(/^\d+-\d+$/);
+    const before = `${Number(event.id.split('-')[0]) - 1}-0`;
+    const replay = await a.app.inject({ method: 'GET', url: `/api/v1/events?since=${before}`, headers: { authorization: `Bearer ${viewer.access_token}` } });
+    expect(replay.json().map((e: { id: string }) => e.id)).toContain(event.id);
+  });
+
+  it('keeps admin-only events from viewers', async () => {
+    const viewerSocket = await open(a.url, viewer.access_token);
+    const adminSocket = await open(a.url, admin.access_token);
+    const broadcaster = a.app.get(RealtimeBroadcaster);
+    const adminGets = next(adminSocket, 'user_changed');
+    const viewerGetsNothing = nothing(viewerSocket, 'user_changed');
+    await broadcaster.publish('user_changed', { user_id: admin.user.id, change: 'role' });
+    await adminGets;
+    await viewerGetsNothing;
+    const replay = await a.app.inject({ method: 'GET', url: '/api/v1/events?since=0&limit=500', headers: { authorization: `Bearer ${viewer.access_token}` } });
+    expect(replay.json().some((e: { event: string }) => e.event === 'user_changed')).toBe(false);
+  });
+
+  it('shares events between two instances through Redis', async () => {
+    const onB = await open(b.url, viewer.access_token);
+    const received = next<{ alert: AlertDto }>(onB, 'attack_detected');
+    a.app.get(EventEmitter2).emit(AlertEvents.RAISED, { alert: alert('9002') });
+    expect((await received).alert.id).toBe('9002');
+  });
+
+  it('coalesces a storm into attack_detected_batch', async () => {
+    const socket = await open(a.url, viewer.access_token);
+    const singles: string[] = [];
+    socket.on('attack_detected', (e: { alert: AlertDto }) => singles.push(e.alert.id));
+    await new Promise((r) => setTimeout(r, 1100)); // a fresh one-second window
+    const batch = next<{ alerts: AlertDto[]; count: number }>(socket, 'attack_detected_batch');
+    for (let i = 0; i < 30; i++) a.app.get(EventEmitter2).emit(AlertEvents.RAISED, { alert: alert(`storm-${i}`) });
+    const { alerts, count } = await batch;
+    expect(singles.length).toBeLessThanOrEqual(5);
+    expect(singles.length + count).toBe(30);
+    expect(alerts.length).toBe(count);
+  });
+
+  it('warns before token expiry and keeps a client that re-authenticates', async () => {
+    const { app, url } = await startTestServer({ JWT_ACCESS_TTL_SECONDS: '30' });
+    try {
+      const user = await createUser(app);
+      const first = await login(app, user);
+      // a token that expires in ~1 s, signed like the server's own
+      const { TokenService } = await import('../../src/auth/token.service');
+      const jwt = app.get(TokenService);
+      const claims = JSON.parse(Buffer.from(first.access_token.split('.')[1], 'base64url').toString());
+      const short = (jwt as unknown as { jwt: { sign: (p: object, o: object) => string } }).jwt.sign(
+        { sub: claims.sub, sid: claims.sid, ver: claims.ver, role: claims.role, typ: 'access' },
+        { algorithm: 'HS256', secret: 'dev-only-insecure-jwt-secret-change-me', issuer: claims.iss, audience: claims.aud, expiresIn: 1 },
+      );
+      const socket = await connect(url, short);
+      sockets.push(socket);
+      const warning = await next<{ reauthenticate_within_seconds: number }>(socket, 'token_expired', 3000);
+      expect(warning.reauthenticate_within_seconds).toBeGreaterThan(0);
+      const ack = await socket.emitWithAck('authenticate', { token: first.access_token });
+      expect(ack).toEqual({ ok: true });
+      const bad = await socket.emitWithAck('authenticate', { token: 'garbage' });
+      expect(bad.ok).toBe(false);
+      expect(socket.connected).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
