@@ -10,11 +10,13 @@ import { FlowClassifier } from '../src/flows/ingest/verdict';
 import { featuresOf, readFixtureRows } from '../test/utils/fixtures';
 import { percentile, runConcurrent, startBenchServer } from './bench-app';
 import { seedAlertsAndMeasureList } from './alerts-list';
+import { measureAlertLatency } from './alert-latency';
 
 /**
  * Ingest benchmark: end-to-end flows/s on the batch and single routes, inference alone and COPY alone on the
  * same rows, their ratios, alert latency and peak RSS. The last line printed is one JSON object of figures.
- * Environment: BENCH_BATCHES (default 40), BENCH_SINGLES (2000), BENCH_ALERTS (1000000; 0 skips the list test).
+ * Environment: BENCH_BATCHES (default 40), BENCH_SINGLES (2000), BENCH_LATENCY_SECONDS (15),
+ * BENCH_ALERTS (1000000; 0 skips the alert-list test).
  */
 const BATCH_SIZE = 1000;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
   });
   await runner.release();
 
+  const latencies = await measureAlertLatency(server, key, rows, 2000, Number(process.env.BENCH_LATENCY_SECONDS ?? 15));
   const list = ALERT_ROWS > 0 ? await seedAlertsAndMeasureList(server, ALERT_ROWS) : null;
   await server.close();
   clearInterval(rssTimer);
@@ -88,8 +91,8 @@ async function main(): Promise<void> {
     copyRowsPerSec: Math.round(copyRowsPerSec),
     batchOverSingle: +(batchFlowsPerSec / singleFlowsPerSec).toFixed(2),
     batchOverFloor: +(batchFlowsPerSec / Math.min(inferenceFlowsPerSec, copyRowsPerSec)).toFixed(2),
-    alertLatencyP50Ms: null as number | null,
-    alertLatencyP99Ms: null as number | null,
+    alertLatencyP50Ms: +percentile(latencies, 50).toFixed(1),
+    alertLatencyP99Ms: +percentile(latencies, 99).toFixed(1),
     alertsListP95Ms: list ? +percentile(list, 95).toFixed(2) : null,
     alertsSeeded: ALERT_ROWS,
     peakRssMb: Math.round(peakRss / 1024 / 1024),

@@ -1,0 +1,60 @@
+import { io } from 'socket.io-client';
+import { SYSTEM_ACTOR } from '../src/common/auth/principal';
+import { Role } from '../src/core/permissions';
+import { FlowRow } from '../src/inference/pipeline';
+import { UsersService } from '../src/users/users.service';
+import { featuresOf } from '../test/utils/fixtures';
+import { BenchServer } from './bench-app';
+
+const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
+
+/**
+ * Steady ingest at `flowsPerSecond` (batches every 100 ms) for `seconds`; each batch carries one attack flow
+ * from a fresh source address. Returns the sorted delays (ms) from the POST to its `attack_detected` event
+ * reaching a Socket.IO client.
+ */
+export async function measureAlertLatency(server: BenchServer, key: string, rows: FlowRow[], flowsPerSecond: number, seconds: number): Promise<number[]> {
+  const email = `latency-${Date.now()}@example.test`;
+  await server.app.get(UsersService).create(SYSTEM_ACTOR, { email, password: 'latency-password', role: Role.VIEWER });
+  const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'latency-password' }) });
+  const token = ((await login.json()) as { access_token: string }).access_token;
+  const socket = io(server.url, { path: '/socket.io', transports: ['websocket'], auth: { token } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const sentAt = new Map<string, number>();
+  const delays: number[] = [];
+  socket.on('attack_detected', (e: { alert: { src_ip: string } }) => {
+    const t = sentAt.get(e.alert.src_ip);
+    if (t !== undefined) delays.push(performance.now() - t);
+  });
+  const benign = rows.filter((r) => r.label === 'BENIGN');
+  const attack = rows.find((r) => r.label === 'DDoS')!;
+  const perBatch = Math.max(1, Math.round(flowsPerSecond / 10));
+  const ticks = seconds * 10;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let t = 0; t < ticks; t++) {
+    const src = `198.18.${200 + (t >> 8)}.${t & 255}`;
+    const flows = [
+      { src_ip: src, dst_ip: '198.19.9.9', dst_port: 80, protocol: 6, features: featuresOf(attack) },
+      ...Array.from({ length: perBatch - 1 }, (_, i) => ({ src_ip: '198.18.250.1', dst_ip: '198.19.9.9', features: featuresOf(benign[(t + i) % benign.length]) })),
+    ];
+    const body = JSON.stringify({ flows });
+    sentAt.set(src, performance.now());
+    inFlight.push(
+      fetch(`${server.url}/api/v1/flows/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body }).then(async (r) => {
+        await r.arrayBuffer();
+        if (r.status !== 200) log(`latency batch: HTTP ${r.status}`);
+      }),
+    );
+    const due = started + (t + 1) * 100;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  }
+  await Promise.all(inFlight);
+  await new Promise((r) => setTimeout(r, 1000));
+  socket.close();
+  log(`alert latency: ${delays.length}/${ticks} attack_detected events received at ${perBatch * 10} flows/s`);
+  return delays.sort((a, b) => a - b);
+}
