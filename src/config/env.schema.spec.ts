@@ -34,3 +34,15 @@ describe('validateEnv', () => {
     expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
   });
 });
+
+describe('.env.example', () => {
+  it('lists every variable of the schema', () => {
+    const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const example = readFileSync(`${__dirname}/../../.env.example`, 'utf8');
+    const listed = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const { getMetadataStorage } = jest.requireActual<typeof import('class-validator')>('class-validator');
+    const { EnvironmentVariables } = jest.requireActual<typeof import('./env.schema')>('./env.schema');
+    const names = new Set(getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false).map((m) => m.propertyName));
+    expect([...names].filter((n) => !listed.has(n))).toEqual([]);
+  });
+});
