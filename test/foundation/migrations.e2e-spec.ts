@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { createDatabase, dropDatabase, uniqueName } from '../setup/test-database';
 
-const EXPECTED_TABLES = [
+/** Tables of the product (later migrations may add more; each must also go away on revert). */
+const CORE_TABLES = [
   'alert_events', 'alerts', 'allowlist_entries', 'api_keys', 'attack_types', 'audit_log', 'feedback_examples',
   'flows', 'model_versions', 'network_actions', 'refresh_tokens', 'stats_minute', 'stats_model_day',
   'stats_sources_hour', 'users', 'webhook_deliveries', 'webhooks',
@@ -33,7 +34,8 @@ describe('migrations on an empty database', () => {
   it('apply, create the whole schema, and revert cleanly', async () => {
     const applied = await ds.runMigrations({ transaction: 'each' });
     expect(applied.length).toBeGreaterThan(0);
-    expect(await tables(ds)).toEqual(EXPECTED_TABLES);
+    const created = await tables(ds);
+    expect(created).toEqual(expect.arrayContaining(CORE_TABLES));
 
     const [{ count }] = await ds.query(`SELECT count(*)::int AS count FROM attack_types WHERE is_attack`);
     expect(count).toBeGreaterThanOrEqual(14);
@@ -51,6 +53,6 @@ describe('migrations on an empty database', () => {
 
     // and apply again after a full revert
     await ds.runMigrations({ transaction: 'each' });
-    expect(await tables(ds)).toEqual(EXPECTED_TABLES);
+    expect(await tables(ds)).toEqual(created);
   });
 });

@@ -23,8 +23,8 @@ export class FlowInputDto {
   @ApiProperty({
     description: FEATURES_DESCRIPTION,
     oneOf: [
-      { type: 'object', additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['Infinity', '-Infinity', 'NaN'] }], nullable: true } },
-      { type: 'array', minItems: 78, maxItems: 78, items: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['Infinity', '-Infinity', 'NaN'] }], nullable: true } },
+      { type: 'object', additionalProperties: { oneOf: [{ type: 'number', nullable: true }, { type: 'string', enum: ['Infinity', '-Infinity', 'NaN'] }] } },
+      { type: 'array', minItems: 78, maxItems: 78, items: { oneOf: [{ type: 'number', nullable: true }, { type: 'string', enum: ['Infinity', '-Infinity', 'NaN'] }] } },
     ],
   })
   features: Record<string, number | string | null> | (number | string | null)[];
