@@ -17,6 +17,8 @@ import { NetworkModule } from './network/network.module';
 import { FlowsModule } from './flows/flows.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
+import { StatsModule } from './stats/stats.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +62,8 @@ export class AppModule {
         FlowsModule,
         NetworkModule,
         RealtimeModule,
+        StatsModule,
+        NotificationsModule,
       ],
     };
   }

@@ -65,6 +65,19 @@ export interface AppConfig {
     /** Key material the stored signing secrets are encrypted with (WEBHOOK_SECRET_KEY, else JWT_SECRET). */
     secretKey: string;
   };
+  network: {
+    firewall: {
+      driver: 'iptables' | 'nftables' | 'dry-run';
+      netns: string | undefined;
+      setPrefix: string;
+      commandTimeoutMs: number;
+    };
+    reconcileSeconds: number;
+    /** FIREWALL_MANAGEMENT_CIDRS, split and trimmed (each validated at start-up). */
+    managementCidrs: string[];
+    escalation: { lookbackSeconds: number; factor: number; maxSeconds: number };
+    jobs: { attempts: number; backoffMs: number };
+  };
 }
 
 export function parseSize(size: string): number {
@@ -145,6 +158,22 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       retryDelayMs: env.WEBHOOK_RETRY_DELAY_MS,
       secretKey: env.WEBHOOK_SECRET_KEY ?? env.JWT_SECRET,
+    },
+    network: {
+      firewall: {
+        driver: env.FIREWALL_DRIVER ?? (env.NODE_ENV === 'production' ? 'iptables' : 'dry-run'),
+        netns: env.FIREWALL_NETNS,
+        setPrefix: env.FIREWALL_SET_PREFIX,
+        commandTimeoutMs: env.FIREWALL_COMMAND_TIMEOUT_MS,
+      },
+      reconcileSeconds: env.FIREWALL_RECONCILE_SECONDS,
+      managementCidrs: env.FIREWALL_MANAGEMENT_CIDRS.split(',').map((s) => s.trim()).filter(Boolean),
+      escalation: {
+        lookbackSeconds: env.FIREWALL_ESCALATION_LOOKBACK_SECONDS,
+        factor: env.FIREWALL_ESCALATION_FACTOR,
+        maxSeconds: env.FIREWALL_ESCALATION_MAX_SECONDS,
+      },
+      jobs: { attempts: env.FIREWALL_JOB_ATTEMPTS, backoffMs: env.FIREWALL_JOB_BACKOFF_MS },
     },
   };
 }

@@ -15,6 +15,8 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { IsNumber, ValidateBy } from 'class-validator';
+import { tryParseTarget } from '../core/net';
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
@@ -30,6 +32,21 @@ const toInt = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return /^-?\d+$/.test(String(value)) ? Number(value) : value;
 };
+const toNumber = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  return /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
+};
+
+/** A comma-separated list of IP addresses or CIDRs, each accepted by the strict parser of `core/net`. */
+const IsAddressList = () =>
+  ValidateBy({
+    name: 'isAddressList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.split(',').map((s) => s.trim()).filter(Boolean).every((s) => tryParseTarget(s).ok),
+      defaultMessage: () => '$property must be a comma-separated list of IP addresses or CIDRs',
+    },
+  });
 
 /**
  * Every environment variable the service reads. Validated once at start-up: a bad or missing value stops the
@@ -318,6 +335,68 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(32)
   WEBHOOK_SECRET_KEY?: string;
+
+  // --- Network response: firewall, reconciler, escalation (src/network) ---
+  /** Default: `iptables` when NODE_ENV=production, `dry-run` otherwise. */
+  @IsOptional()
+  @IsIn(['iptables', 'nftables', 'dry-run'])
+  FIREWALL_DRIVER?: 'iptables' | 'nftables' | 'dry-run';
+
+  /** Run every firewall command inside this network namespace (`ip netns exec`). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$/, { message: 'FIREWALL_NETNS must be a network namespace name' })
+  FIREWALL_NETNS?: string;
+
+  @Matches(/^[a-z][a-z0-9_]{0,15}$/, { message: 'FIREWALL_SET_PREFIX must match [a-z][a-z0-9_]{0,15}' })
+  FIREWALL_SET_PREFIX = 'ids_ai';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  FIREWALL_COMMAND_TIMEOUT_MS = 15000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  FIREWALL_RECONCILE_SECONDS = 30;
+
+  /** Addresses and networks that are never blocked (unless an admin forces it). */
+  @IsAddressList()
+  FIREWALL_MANAGEMENT_CIDRS = '';
+
+  /** 0 turns escalation off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  FIREWALL_ESCALATION_LOOKBACK_SECONDS = 86400;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(1)
+  @Max(100)
+  FIREWALL_ESCALATION_FACTOR = 2;
+
+  /** At most the longest per-entry timeout ipset and nftables accept (2,147,483 s). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(2147483)
+  FIREWALL_ESCALATION_MAX_SECONDS = 604800;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  FIREWALL_JOB_ATTEMPTS = 5;
+
+  /** First retry delay of a firewall job; each further retry waits twice as long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(600000)
+  FIREWALL_JOB_BACKOFF_MS = 1000;
 }
 
 function describe(errors: ValidationError[], parent = ''): string[] {

@@ -25,3 +25,36 @@ export interface FlowImportProgress {
   bytes_read: number;
   bytes_total: number;
 }
+
+/** One webhook delivery (an event for one webhook); each attempt is recorded in `webhook_deliveries`. */
+export interface WebhookDeliveryJob {
+  webhookId: string;
+  /** Also the body's `id` and the `X-IDS-Delivery` header: the same on every attempt (receivers dedupe on it). */
+  deliveryId: string;
+  /** A subscribable event name (`alert.raised`, …) or `ping` (POST /webhooks/{id}/test). */
+  event: string;
+  occurredAt: string;
+  data: unknown;
+}
+
+/** Jobs of the `network` queue. Job ids de-duplicate: `apply:<actionId>`, `remove:<actionId>`, `expire:<actionId>`. */
+export const NETWORK_JOBS = {
+  /** Make the firewall hold a new or extended block (pending → active). */
+  APPLY: 'apply',
+  /** Take revoked blocks out of the firewall. */
+  REMOVE: 'remove',
+  /** Delayed until the block's `expires_at`: mark it expired and take it out. */
+  EXPIRE: 'expire',
+} as const;
+
+export interface NetworkApplyJob {
+  actionId: string;
+}
+
+export interface NetworkRemoveJob {
+  actionIds: string[];
+}
+
+export interface NetworkExpireJob {
+  actionId: string;
+}

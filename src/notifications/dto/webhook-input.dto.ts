@@ -1,0 +1,90 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumberString,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { RiskLevel } from '../../alerts/alert.entity';
+import { MAX_PAGE_SIZE } from '../../common/pagination/pagination.dto';
+import { WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'SOC Slack relay', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({
+    example: 'https://hooks.example.com/ids',
+    maxLength: 2048,
+    description:
+      'http or https, without credentials. Hosts that are (or resolve to) loopback, private, link-local or other ' +
+      'non-public addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true; cloud metadata addresses always are.',
+  })
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true }, { message: 'url must be an http or https URL' })
+  url: string;
+
+  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['alert.raised', 'network.ip_blocked'] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(WEBHOOK_EVENTS.length)
+  @ArrayUnique()
+  @IsIn(WEBHOOK_EVENTS, { each: true })
+  events: WebhookEvent[];
+
+  @ApiPropertyOptional({
+    enum: RiskLevel,
+    enumName: 'RiskLevel',
+    description: 'Alert events (alert.*) are delivered only for alerts of at least this risk level; other events are not filtered',
+  })
+  @IsOptional()
+  @IsEnum(RiskLevel)
+  min_risk_level?: RiskLevel;
+
+  @ApiPropertyOptional({
+    minLength: 16,
+    maxLength: 128,
+    format: 'password',
+    description: 'Signing secret (16–128 printable ASCII characters). Generated when absent. Returned only in this response.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(128)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'secret must hold printable ASCII characters without spaces' })
+  secret?: string;
+}
+
+export class DeliveriesQueryDto {
+  @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
+  @IsOptional()
+  @IsNumberString({ no_symbols: true })
+  @MaxLength(19)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit: number = 50;
+}

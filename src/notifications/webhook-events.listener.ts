@@ -1,0 +1,28 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { WEBHOOK_EVENTS } from './webhook-events';
+import { WebhookDispatcher } from './webhook-dispatcher.service';
+
+/** Subscribes the dispatcher to every subscribable domain event (emitted after the change is committed). */
+@Injectable()
+export class WebhookEventsListener implements OnModuleInit, OnModuleDestroy {
+  private readonly handlers = new Map<string, (payload: unknown) => void>();
+
+  constructor(
+    private readonly emitter: EventEmitter2,
+    private readonly dispatcher: WebhookDispatcher,
+  ) {}
+
+  onModuleInit(): void {
+    for (const event of WEBHOOK_EVENTS) {
+      const handler = (payload: unknown) => void this.dispatcher.dispatch(event, payload);
+      this.emitter.on(event, handler);
+      this.handlers.set(event, handler);
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const [event, handler] of this.handlers) this.emitter.off(event, handler);
+    this.handlers.clear();
+  }
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { RiskLevel } from '../alerts/alert.entity';
+
+@Entity('webhooks')
+export class WebhookEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'text' })
+  url: string;
+
+  /** The signing secret, encrypted (see WebhookSecretCipher); never selected unless asked for. */
+  @Column({ type: 'varchar', length: 255, select: false })
+  secret: string;
+
+  @Column({ type: 'text', array: true })
+  events: string[];
+
+  @Column({ name: 'min_risk_level', type: 'enum', enum: RiskLevel, enumName: 'risk_level', nullable: true })
+  minRiskLevel: RiskLevel | null;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive: boolean;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}
