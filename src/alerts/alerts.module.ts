@@ -42,6 +42,6 @@ import { StatusChangeApplier } from './use-cases/status-change.applier';
     BulkAssignUseCase,
     FeedbackExportService,
   ],
-  exports: [TypeOrmModule],
+  exports: [TypeOrmModule, FeedbackExportService],
 })
 export class AlertsModule {}

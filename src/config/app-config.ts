@@ -30,7 +30,7 @@ export interface AppConfig {
     login: { maxPerAccountIp: number; maxPerIp: number; maxPerAccount: number; windowSeconds: number };
   };
   metrics: { token: string | undefined };
-  model: { dir: string };
+  model: { dir: string; storeDir: string };
   realtime: { stormThreshold: number; batchMs: number; statusIntervalMs: number };
   ingest: {
     maxBatch: number;
@@ -121,7 +121,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       },
     },
     metrics: { token: env.METRICS_TOKEN },
-    model: { dir: env.MODEL_DIR },
+    model: { dir: env.MODEL_DIR, storeDir: env.MODEL_STORE_DIR },
     realtime: {
       stormThreshold: env.REALTIME_STORM_THRESHOLD,
       batchMs: env.REALTIME_BATCH_MS,

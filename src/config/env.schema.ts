@@ -176,6 +176,9 @@ export class EnvironmentVariables {
   @IsString()
   MODEL_DIR = './models/default';
 
+  @IsString()
+  MODEL_STORE_DIR = './data/models';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,8 +1,8 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
 import { QUEUES } from '../infra/queues/queues';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from '../alerts/alerts.module';
+import { forwardRef, Module } from '@nestjs/common';
 import { InferenceModule } from '../inference/inference.module';
 import { ExternalVerdictService } from './external/external-verdict.service';
 import { InferenceProcessController } from './external/inference-process.controller';
@@ -17,16 +17,28 @@ import { FlowsRepository } from './flows.repository';
 import { FlowBatchPipe } from './ingest/flow-body.pipe';
 import { IngestWriter } from './ingest/ingest-writer.service';
 import { IngestService } from './ingest/ingest.service';
+import { EveBodyPipe } from './eve/eve-body.pipe';
+import { EveIngestController } from './eve/eve.controller';
+import { EveIngestService } from './eve/eve-ingest.service';
+import { NdjsonBodyParser } from './eve/ndjson-body';
+import { StreamBatchService } from './stream/stream-batch.service';
+import { StreamConsumerService } from './stream/stream-consumer.service';
+import { StreamInfoService } from './stream/stream-info.service';
+import { StreamLedgerRepository } from './stream/stream-ledger.repository';
+import { StreamMetrics, streamMetricProviders } from './stream/stream-metrics';
+import { StreamsController } from './stream/streams.controller';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([FlowEntity]),
     BullModule.registerQueue({ name: QUEUES.FLOW_IMPORT }),
     AlertsModule,
-    InferenceModule,
+    forwardRef(() => InferenceModule),
   ],
-  controllers: [FlowImportController, FlowsIngestController, FlowsReadController, InferenceProcessController],
-  providers: [FlowsRepository, FlowPartitionsService, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, FlowImportProcessor],
+  controllers: [FlowImportController, FlowsIngestController, FlowsReadController, InferenceProcessController, StreamsController, EveIngestController],
+  providers: [FlowsRepository, FlowPartitionsService, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, FlowImportProcessor,
+    ...streamMetricProviders, StreamMetrics, StreamLedgerRepository, StreamBatchService, StreamConsumerService, StreamInfoService,
+    EveBodyPipe, EveIngestService, NdjsonBodyParser],
   exports: [IngestService, FlowsRepository],
 })
 export class FlowsModule {}

@@ -1,122 +1,120 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { AppConfig } from '../config/app-config';
-import { DomainError, ErrorCode } from '../core/domain-error';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { FlowClassifier, Verdict } from '../flows/ingest/verdict';
-import { ReadinessRegistry } from '../infra/health/readiness.registry';
-import { BackendName, selectBackend } from './model/backend-selector';
-import { DetectionModel } from './model/detection-model';
-import { loadDetectionModel, ModelManifest } from './model/model-artifact';
-
-interface Loaded {
-  model: DetectionModel;
-  manifest: ModelManifest;
-  dir: string;
-  loadedAt: Date;
-}
+import { INFERENCE_METRICS } from './inference.metrics';
+import { ModelRuntime, ModelRuntimeInfo } from './model-runtime.service';
+import { Prediction } from './model/detection-model';
 
 /**
- * The detection model behind the ingest pipeline. Loads a model version directory at start-up (tfjs-node when
- * installed, else WebAssembly, else CPU), warms it up, and swaps versions without dropping in-flight requests:
- * the new version is loaded and warmed first, then replaces the reference; the old one is disposed once the
- * calls that hold it have finished.
+ * The detection model behind the ingest pipeline: the active model version answers; an optional shadow version
+ * scores the same flows afterwards (never raising alerts) and its agreement is exported as metrics.
  */
 @Injectable()
-export class ModelClassifier extends FlowClassifier implements OnModuleInit, OnApplicationShutdown {
+export class ModelClassifier extends FlowClassifier implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelClassifier.name);
-  private current: Loaded | null = null;
-  private backendName: BackendName | null = null;
-  private inFlight = new Map<DetectionModel, number>();
-  private loadError: string | null = null;
+  readonly active = new ModelRuntime();
+  private shadow: ModelRuntime | null = null;
+  private shadowBusy = false;
+  private compared = 0;
+  private agreed = 0;
 
   constructor(
-    private readonly config: ConfigService<AppConfig, true>,
-    readiness: ReadinessRegistry,
+    @InjectMetric(INFERENCE_METRICS.duration) private readonly duration: Histogram<string>,
+    @InjectMetric(INFERENCE_METRICS.batchSize) private readonly batchSize: Histogram<string>,
+    @InjectMetric(INFERENCE_METRICS.predictions) private readonly predictions: Counter<string>,
+    @InjectMetric(INFERENCE_METRICS.modelInfo) private readonly modelInfo: Gauge<string>,
+    @InjectMetric(INFERENCE_METRICS.shadowCompared) private readonly shadowCompared: Counter<string>,
+    @InjectMetric(INFERENCE_METRICS.shadowAgreed) private readonly shadowAgreed: Counter<string>,
+    @InjectMetric(INFERENCE_METRICS.shadowDisagreed) private readonly shadowDisagreed: Counter<string>,
+    @InjectMetric(INFERENCE_METRICS.shadowAgreement) private readonly shadowAgreement: Gauge<string>,
   ) {
     super();
-    readiness.register('model', async () => {
-      if (!this.current) throw new Error(this.loadError ?? 'no model loaded');
-      return { version: this.current.manifest.version, backend: this.backendName };
+    this.active.onPrediction((e) => {
+      this.duration.observe(e.durationMs / 1000);
+      this.batchSize.observe(e.flows);
+      for (const p of e.predictions) this.predictions.inc({ class: p.label });
     });
   }
 
   get modelVersion(): string {
-    return this.current?.manifest.version ?? 'none';
+    return this.active.isLoaded() ? this.active.info().version : 'none';
   }
 
-  get backend(): BackendName | null {
-    return this.backendName;
+  get backend(): string | null {
+    return this.active.isLoaded() ? this.active.info().backend : null;
   }
 
-  get loaded(): Loaded | null {
-    return this.current;
+  get shadowVersion(): string | null {
+    return this.shadow?.isLoaded() ? this.shadow.info().version : null;
   }
 
-  async onModuleInit(): Promise<void> {
-    this.backendName = await selectBackend();
-    this.logger.log(`tfjs backend: ${this.backendName}`);
-    try {
-      await this.load(this.config.get('model.dir', { infer: true }));
-    } catch (e) {
-      this.loadError = `model not loaded: ${(e as Error).message}`;
-      this.logger.error(this.loadError);
+  info(): ModelRuntimeInfo | null {
+    return this.active.isLoaded() ? this.active.info() : null;
+  }
+
+  /** Loads `dir` as the active version (in-flight calls finish on the previous one). */
+  async activate(dir: string): Promise<ModelRuntimeInfo> {
+    const info = await this.active.load(dir);
+    this.modelInfo.reset();
+    this.modelInfo.set({ version: info.version, backend: info.backend }, 1);
+    return info;
+  }
+
+  /** Loads `dir` as the shadow version, or removes the shadow with null. */
+  async setShadow(dir: string | null): Promise<string | null> {
+    const previous = this.shadow;
+    if (dir === null) {
+      this.shadow = null;
+    } else {
+      const next = new ModelRuntime();
+      await next.load(dir);
+      this.shadow = next;
     }
-  }
-
-  /** Loads, warms up and activates the model in `dir`; returns its manifest. */
-  async load(dir: string): Promise<ModelManifest> {
-    const { model, manifest } = await loadDetectionModel(dir);
-    await model.warmUp();
-    const previous = this.current;
-    this.current = { model, manifest, dir, loadedAt: new Date() };
-    this.loadError = null;
-    this.logger.log(`model ${manifest.version} active (${dir})`);
-    if (previous) this.retire(previous.model);
-    return manifest;
+    previous?.onApplicationShutdown();
+    this.compared = 0;
+    this.agreed = 0;
+    return this.shadowVersion;
   }
 
   async classify(vectors: Float64Array[]): Promise<Verdict[]> {
-    const loaded = this.current;
-    if (!loaded) {
-      throw new DomainError(ErrorCode.DEPENDENCY_UNAVAILABLE, 'No detection model is loaded', { retryAfter: 30 });
-    }
-    const { model } = loaded;
-    this.inFlight.set(model, (this.inFlight.get(model) ?? 0) + 1);
-    try {
-      const predictions = await model.predict(vectors);
-      const width = model.parts.transform.outputSize;
-      const processed = model.parts.transform.applyBatch(vectors);
-      return predictions.map((p, i) => ({
-        label: p.label,
-        confidence: p.confidence,
-        top3: p.top3,
-        explanation: p.explanation,
-        anomalyScore: p.anomalyScore,
-        processed: processed.subarray(i * width, (i + 1) * width),
-      }));
-    } finally {
-      this.release(model);
-    }
+    const predictions = await this.active.predict(vectors);
+    const processed = await this.active.transform(vectors);
+    this.compareWithShadow(vectors, predictions);
+    return predictions.map((p, i) => ({
+      label: p.label,
+      confidence: p.confidence,
+      top3: p.top3,
+      explanation: p.explanation,
+      anomalyScore: p.anomalyScore,
+      processed: processed.rows[i],
+    }));
   }
 
   onApplicationShutdown(): void {
-    this.current?.model.dispose();
+    this.active.onApplicationShutdown();
+    this.shadow?.onApplicationShutdown();
   }
 
-  private release(model: DetectionModel): void {
-    const left = (this.inFlight.get(model) ?? 1) - 1;
-    if (left > 0) return void this.inFlight.set(model, left);
-    this.inFlight.delete(model);
-    if (model !== this.current?.model && this.retiring.has(model)) {
-      this.retiring.delete(model);
-      model.dispose();
-    }
-  }
-
-  private readonly retiring = new Set<DetectionModel>();
-
-  private retire(model: DetectionModel): void {
-    if (this.inFlight.has(model)) this.retiring.add(model);
-    else model.dispose();
+  /** Scores the batch with the shadow model after the answer, one batch at a time (others are skipped). */
+  private compareWithShadow(vectors: Float64Array[], verdicts: Prediction[]): void {
+    const shadow = this.shadow;
+    if (!shadow || this.shadowBusy) return;
+    this.shadowBusy = true;
+    shadow
+      .predict(vectors, { explain: false })
+      .then((shadowVerdicts) => {
+        shadowVerdicts.forEach((s, i) => {
+          const a = verdicts[i].label;
+          this.compared++;
+          if (s.label === a) this.agreed++;
+          else this.shadowDisagreed.inc({ active_class: a, shadow_class: s.label });
+        });
+        this.shadowCompared.inc(shadowVerdicts.length);
+        this.shadowAgreed.inc(shadowVerdicts.filter((s, i) => s.label === verdicts[i].label).length);
+        this.shadowAgreement.set(this.compared ? this.agreed / this.compared : 0);
+      })
+      .catch((e) => this.logger.warn(`shadow model failed: ${(e as Error).message}`))
+      .finally(() => (this.shadowBusy = false));
   }
 }

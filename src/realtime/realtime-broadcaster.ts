@@ -5,7 +5,7 @@ import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../alerts/aler
 import { AlertDto } from '../alerts/dto/alert.dto';
 import { AppConfig } from '../config/app-config';
 import { EventLogService } from './event-log.service';
-import { EVENT_PERMISSION, permissionRoom, ServerEventName, ServerEvents } from './realtime.events';
+import { EVENT_PERMISSION, permissionRoom, ServerEventName, ServerEvents, TrainingProgressPayload } from './realtime.events';
 import { RealtimeGateway } from './realtime.gateway';
 
 /** Network domain events (emitted by the network module) and the realtime event each becomes. */
@@ -66,6 +66,16 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     this.pending.push(e.alert);
     this.pendingCount++;
     this.flushTimer ??= setTimeout(() => this.flush(), this.batchMs);
+  }
+
+  @OnEvent('model.training_progress')
+  onTrainingProgress(e: TrainingProgressPayload): void {
+    void this.publish('model_training_progress', e);
+  }
+
+  @OnEvent('model.activated')
+  onModelActivated(e: { version: string }): void {
+    void this.publish('model_activated', { version: e.version });
   }
 
   @OnEvent(AlertEvents.UPDATED)

@@ -36,7 +36,7 @@ export class SystemStatusService implements OnApplicationBootstrap, OnApplicatio
   }
 
   async snapshot(): Promise<SystemStatusPayload> {
-    let ready = this.model.loaded !== null;
+    let ready = this.model.info() !== null;
     let flowsPerSecond = 0;
     let alertsPerMinute = 0;
     try {

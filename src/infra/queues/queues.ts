@@ -58,3 +58,12 @@ export interface NetworkRemoveJob {
 export interface NetworkExpireJob {
   actionId: string;
 }
+
+export interface TrainingJob {
+  /** CSV file or directory on the server; analyst feedback examples are added when includeFeedback is set. */
+  dataPath: string | null;
+  includeFeedback: boolean;
+  epochs: number;
+  seed: number;
+  requestedBy: string | null;
+}
