@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -32,8 +32,12 @@ type AuthedSocket = Socket & { data: { state?: SocketState } };
  * an event only reaches those allowed to see it.
  */
 @WebSocketGateway({ cors: { origin: true, credentials: true } })
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
+export class RealtimeGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(RealtimeGateway.name);
+  /** Set when the application starts shutting down: late events are dropped, not sent to a closing adapter. */
+  private closing = false;
 
   @WebSocketServer()
   server: Server;
@@ -85,12 +89,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** Emits to every client (on every instance) allowed to receive `event`. */
   emitToRoom<E extends ServerEventName>(room: string, event: E, payload: ServerEvents[E]): void {
+    if (this.closing) return;
     this.server.to(room).emit(event, payload);
   }
 
   /** Emits to this instance's clients only (events every instance computes itself, like system_status). */
   emitLocal<E extends ServerEventName>(room: string, event: E, payload: ServerEvents[E]): void {
+    if (this.closing) return;
     this.server.local.to(room).emit(event, payload);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.closing = true;
   }
 
   /** Closes this instance's connections only (a broadcast would reach the clients of every instance). */

@@ -223,6 +223,8 @@ describe('statistics', () => {
          SELECT 'DDoS', r::risk_level, s::alert_status, 0.9, 0.9, v FROM unnest($1::text[], $2::text[], $3::text[]) AS t (s, r, v)`,
         [alerts.map((a) => a[0]), alerts.map((a) => a[1]), alerts.map((a) => a[2])],
       );
+      // the application registered the shipped model at start-up; this test owns the registry
+      await db.query(`DELETE FROM model_versions`);
       await db.query(
         `INSERT INTO model_versions (version, artifact_path, backend, is_active, activated_at) VALUES
            ('v1', '/models/v1', 'tfjs', false, NULL), ('v2', '/models/v2', 'tfjs', true, '2001-03-06T00:00:00Z')`,
