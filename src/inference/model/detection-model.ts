@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs';
+import { FEATURE_NAMES } from '../pipeline/feature-names';
+import { FittedTransform } from '../pipeline/fitted-transform';
+import { ANOMALY_LABEL, BENIGN_LABEL } from '../pipeline/label-normaliser';
+import { IsolationForest } from './isolation-forest';
+
+export interface ClassProbability {
+  label: string;
+  probability: number;
+}
+
+export interface FeatureContribution {
+  /** Canonical feature name. */
+  feature: string;
+  /** Raw value as received. */
+  value: number;
+  /** Gradient × input of the verdict's logit; positive values pushed towards the verdict. */
+  contribution: number;
+}
+
+export interface Prediction {
+  /** Predicted class, or `Anomaly` for flows called benign that the anomaly detector finds far off benign traffic. */
+  label: string;
+  /** Probability of the predicted class; for `Anomaly`, the anomaly score. */
+  confidence: number;
+  top3: ClassProbability[];
+  /** Isolation Forest score in (0, 1); higher is more unusual for benign traffic. */
+  anomalyScore: number;
+  /** The features that weighed most for the verdict, largest magnitude first (empty when not requested). */
+  explanation: FeatureContribution[];
+}
+
+export interface PredictOptions {
+  /** Compute explanations (one extra backward pass). Default true. */
+  explain?: boolean;
+  /** Features per explanation. Default 3. */
+  explainTop?: number;
+}
+
+export interface DetectionModelParts {
+  network: tf.LayersModel;
+  transform: FittedTransform;
+  labels: string[];
+  forest: IsolationForest;
+  /** Benign verdicts with an anomaly score at or above this become `Anomaly`. */
+  anomalyThreshold: number;
+  /**
+   * Added to the logits before the softmax (logit adjustment for rare classes, Menon et al. 2021): τ·(−log prior)
+   * per class. All zeros leaves the network's verdicts unchanged.
+   */
+  logitOffsets: number[];
+}
+
+/**
+ * A loaded model version: feature transform, MLP (logits), label map and anomaly detector. Predicts batches of
+ * raw feature vectors (canonical order) on the active tfjs backend.
+ */
+export class DetectionModel {
+  private disposed = false;
+
+  constructor(readonly parts: DetectionModelParts) {
+    const mismatch =
+      (parts.forest.dimensions !== parts.transform.outputSize && 'anomaly detector and transform') ||
+      (parts.network.outputs[0].shape[1] !== parts.labels.length && 'network and label map') ||
+      (parts.logitOffsets.length !== parts.labels.length && 'logit offsets and label map');
+    if (mismatch) throw new Error(`model parts do not fit together: ${mismatch}`);
+  }
+
+  get labels(): readonly string[] {
+    return this.parts.labels;
+  }
+
+  async predict(vectors: readonly ArrayLike<number>[], options: PredictOptions = {}): Promise<Prediction[]> {
+    if (this.disposed) throw new Error('model disposed');
+    if (vectors.length === 0) return [];
+    const width = this.parts.transform.outputSize;
+    const input = this.parts.transform.applyBatch(vectors);
+    const { probabilities, gradients } = await this.infer(input, vectors.length, options.explain ?? true);
+    const scores = this.parts.forest.scoreBatch(input, width);
+    const classCount = this.parts.labels.length;
+    const row = (values: Float32Array, i: number) => values.subarray(i * width, (i + 1) * width);
+    return vectors.map((raw, i) =>
+      this.toPrediction(
+        raw,
+        probabilities.subarray(i * classCount, (i + 1) * classCount),
+        scores[i],
+        gradients ? { gradient: row(gradients, i), input: row(input, i) } : undefined,
+        options.explainTop ?? 3,
+      ),
+    );
+  }
+
+  /** Runs a few batches so that the backend has compiled its kernels before the first real request. */
+  async warmUp(): Promise<void> {
+    const zeros = new Float64Array(FEATURE_NAMES.length);
+    for (const size of [1, 64]) await this.predict(new Array(size).fill(zeros));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.parts.network.dispose();
+  }
+
+  /** Probabilities (after the logit offsets) and, when asked, d(verdict logit)/d(input) from the same pass. */
+  private async infer(input: Float32Array, rows: number, explain: boolean) {
+    const { network, logitOffsets, labels } = this.parts;
+    const x = tf.tensor2d(input, [rows, this.parts.transform.outputSize]);
+    let logits: tf.Tensor | undefined;
+    let grads: tf.Tensor | undefined;
+    let probs: tf.Tensor | undefined;
+    try {
+      if (explain) {
+        grads = tf.grad((v: tf.Tensor) => {
+          const raw = network.apply(v) as tf.Tensor;
+          logits = tf.keep(tf.add(raw, logitOffsets));
+          return tf.sum(tf.mul(raw, tf.oneHot(tf.argMax(logits, 1), labels.length)));
+        })(x);
+      } else {
+        logits = tf.tidy(() => tf.add(network.predict(x) as tf.Tensor, logitOffsets));
+      }
+      probs = tf.softmax(logits as tf.Tensor);
+      const [probabilities, gradients] = await Promise.all([
+        probs.data() as Promise<Float32Array>,
+        grads?.data() as Promise<Float32Array> | undefined,
+      ]);
+      return { probabilities, gradients };
+    } finally {
+      tf.dispose([x, logits as tf.Tensor, grads as tf.Tensor, probs as tf.Tensor]);
+    }
+  }
+
+  private toPrediction(
+    raw: ArrayLike<number>,
+    probabilities: Float32Array,
+    anomalyScore: number,
+    grads: { gradient: Float32Array; input: Float32Array } | undefined,
+    explainTop: number,
+  ): Prediction {
+    const ranked = Array.from(probabilities, (probability, k) => ({ label: this.parts.labels[k], probability }));
+    ranked.sort((a, b) => b.probability - a.probability);
+    const best = ranked[0];
+    const anomalous = best.label === BENIGN_LABEL && anomalyScore >= this.parts.anomalyThreshold;
+    return {
+      label: anomalous ? ANOMALY_LABEL : best.label,
+      confidence: anomalous ? anomalyScore : best.probability,
+      top3: ranked.slice(0, 3),
+      anomalyScore,
+      explanation: grads ? this.explain(raw, grads.gradient, grads.input, explainTop) : [],
+    };
+  }
+
+  /** Sums gradient × input over the model columns each raw feature feeds and keeps the largest magnitudes. */
+  private explain(
+    raw: ArrayLike<number>,
+    gradient: Float32Array,
+    input: Float32Array,
+    top: number,
+  ): FeatureContribution[] {
+    const sources = this.parts.transform.outputSources;
+    const byFeature = new Map<number, number>();
+    for (let c = 0; c < gradient.length; c++) {
+      byFeature.set(sources[c], (byFeature.get(sources[c]) ?? 0) + gradient[c] * input[c]);
+    }
+    return [...byFeature.entries()]
+      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      .slice(0, top)
+      .map(([j, contribution]) => ({ feature: FEATURE_NAMES[j], value: raw[j], contribution }));
+  }
+}

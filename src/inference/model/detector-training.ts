@@ -1,0 +1,149 @@
+import { DEFAULT_INDICATORS, FittedTransform, IndicatorSpec } from '../pipeline/fitted-transform';
+import { BENIGN_LABEL, isWebAttack, WEB_ATTACK_PREFIX } from '../pipeline/label-normaliser';
+import { ClassificationReport, ConfusionMatrix } from './classification-metrics';
+import { DetectionModel } from './detection-model';
+import { IsolationForest } from './isolation-forest';
+import { EpochRecord, LabelledMatrix, trainMlp, TrainOptions } from './mlp-trainer';
+import { LabelledFlows, toMatrix } from './training-data';
+
+/** Settings of one training; the defaults are the ones the shipped model was trained with. */
+export interface DetectorSettings {
+  seed: number;
+  epochs: number;
+  patience: number;
+  restoreBest: boolean;
+  batchSize: number;
+  learningRate: number;
+  learningRateDecay: number;
+  classWeightPower: number;
+  hidden: number;
+  blocks: number;
+  dropout: number;
+  indicators: IndicatorSpec[];
+  forestTrees: number;
+  forestSampleSize: number;
+  /** Share of benign training flows scored below the anomaly threshold. */
+  anomalyQuantile: number;
+  /** τ of the logit adjustment: offsets τ·(−log class prior) favour rare classes at prediction time. */
+  logitAdjustment: number;
+}
+
+export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
+  seed: 42,
+  epochs: 30,
+  patience: 10,
+  restoreBest: false,
+  batchSize: 256,
+  learningRate: 2e-3,
+  learningRateDecay: 0.9,
+  classWeightPower: 0.25,
+  hidden: 96,
+  blocks: 1,
+  dropout: 0.1,
+  indicators: DEFAULT_INDICATORS,
+  forestTrees: 100,
+  forestSampleSize: 256,
+  anomalyQuantile: 0.999,
+  logitAdjustment: 0.25,
+};
+
+export interface TrainingHooks {
+  onBatch?: TrainOptions['onBatch'];
+  onEpoch?: TrainOptions['onEpoch'];
+}
+
+export interface FittedDetector {
+  model: DetectionModel;
+  history: EpochRecord[];
+  bestEpoch: number;
+  /** Epoch whose weights the model holds: the epoch count to reuse when refitting on all rows. */
+  keptEpoch: number;
+  /** Share of each class among the training rows. */
+  priors: number[];
+}
+
+export function classPriors(y: Int32Array, classCount: number): number[] {
+  const counts = new Array(classCount).fill(0);
+  y.forEach((c) => counts[c]++);
+  return counts.map((n) => n / y.length);
+}
+
+/**
+ * Fits everything a model version holds on `train` only: the transform, the MLP (early stopping on `val` when
+ * given), and the Isolation Forest on the benign training flows with its threshold.
+ */
+export async function fitDetector(
+  train: LabelledFlows,
+  val: LabelledFlows | undefined,
+  classes: string[],
+  settings: DetectorSettings,
+  hooks: TrainingHooks = {},
+): Promise<FittedDetector> {
+  const transform = FittedTransform.fit(train.features, { indicators: settings.indicators });
+  const trainMatrix = toMatrix(train, transform, classes);
+  const result = await trainMlp(trainMatrix, val && toMatrix(val, transform, classes), {
+    classCount: classes.length,
+    seed: settings.seed,
+    epochs: settings.epochs,
+    patience: settings.patience,
+    restoreBest: settings.restoreBest,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    learningRateDecay: settings.learningRateDecay,
+    classWeightPower: settings.classWeightPower,
+    architecture: { hidden: settings.hidden, blocks: settings.blocks, dropout: settings.dropout },
+    ...hooks,
+  });
+  const { forest, threshold } = fitAnomalyDetector(trainMatrix, classes.indexOf(BENIGN_LABEL), settings);
+  const priors = classPriors(trainMatrix.y, classes.length);
+  const model = new DetectionModel({
+    network: result.model,
+    transform,
+    labels: classes,
+    forest,
+    anomalyThreshold: threshold,
+    logitOffsets: priors.map((p) => (p > 0 ? -settings.logitAdjustment * Math.log(p) : 0)),
+  });
+  return { model, history: result.history, bestEpoch: result.bestEpoch, keptEpoch: result.keptEpoch, priors };
+}
+
+function fitAnomalyDetector(data: LabelledMatrix, benign: number, settings: DetectorSettings) {
+  const rows: number[] = [];
+  data.y.forEach((c, i) => (c === benign || benign < 0) && rows.push(i));
+  const x = new Float32Array(rows.length * data.width);
+  rows.forEach((r, i) => x.set(data.x.subarray(r * data.width, (r + 1) * data.width), i * data.width));
+  const forest = IsolationForest.fit(x, data.width, {
+    trees: settings.forestTrees,
+    sampleSize: settings.forestSampleSize,
+    seed: settings.seed,
+  });
+  const scores = Array.from(forest.scoreBatch(x)).sort((a, b) => a - b);
+  const threshold = scores[Math.min(scores.length - 1, Math.floor(settings.anomalyQuantile * scores.length))];
+  return { forest, threshold };
+}
+
+export interface EvaluationReport extends ClassificationReport {
+  /** Macro-F1 with the three Web Attack classes counted as one. */
+  macroF1WebMerged: number;
+}
+
+export const mergeWebAttacks = (label: string): string => (isWebAttack(label) ? WEB_ATTACK_PREFIX : label);
+
+export function evaluationReport(confusion: ConfusionMatrix): EvaluationReport {
+  return { ...confusion.report(), macroF1WebMerged: confusion.merged(mergeWebAttacks).report().macroF1 };
+}
+
+/** Predicts labelled flows in batches and tallies true against predicted classes. */
+export async function confusionOn(
+  model: DetectionModel,
+  flows: LabelledFlows,
+  batchSize = 1024,
+): Promise<ConfusionMatrix> {
+  const confusion = new ConfusionMatrix(model.labels);
+  for (let start = 0; start < flows.features.length; start += batchSize) {
+    const batch = flows.features.slice(start, start + batchSize);
+    const predictions = await model.predict(batch, { explain: false });
+    predictions.forEach((p, i) => confusion.add(flows.labels[start + i], p.label));
+  }
+  return confusion;
+}

@@ -1,0 +1,148 @@
+import { SeededRandom } from './seeded-random';
+
+export interface IsolationForestOptions {
+  trees?: number;
+  sampleSize?: number;
+  seed?: number;
+}
+
+/** One tree in pre-order: an internal node's left child follows it, `right` gives the other one. */
+interface TreeJSON {
+  /** Split feature, or -1 for a leaf. */
+  feature: number[];
+  /** Split threshold (go left when value < threshold), or the number of samples of a leaf. */
+  value: number[];
+  right: number[];
+}
+
+export interface IsolationForestJSON {
+  kind: 'isolation-forest';
+  formatVersion: 1;
+  dimensions: number;
+  sampleSize: number;
+  trees: TreeJSON[];
+}
+
+const EULER_GAMMA = 0.5772156649;
+
+/** Average path length of an unsuccessful binary-search-tree lookup among n points (Liu et al., 2008). */
+export function averagePathLength(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
+}
+
+/**
+ * Isolation Forest (Liu, Ting, Zhou 2008) over dense rows stored row-major in a Float32Array. Scores are in
+ * (0, 1): about 0.5 and below for ordinary points, towards 1 for points that are isolated in few splits.
+ */
+export class IsolationForest {
+  private constructor(private readonly spec: IsolationForestJSON) {}
+
+  static fit(data: Float32Array, dimensions: number, options: IsolationForestOptions = {}): IsolationForest {
+    const rows = data.length / dimensions;
+    if (!Number.isInteger(rows) || rows < 2) throw new Error('isolation forest needs at least two rows');
+    const random = new SeededRandom(options.seed ?? 1);
+    const sampleSize = Math.min(options.sampleSize ?? 256, rows);
+    const heightLimit = Math.ceil(Math.log2(sampleSize));
+    const trees: TreeJSON[] = [];
+    for (let t = 0; t < (options.trees ?? 100); t++) {
+      const sample = sampleRows(rows, sampleSize, random);
+      const tree: TreeJSON = { feature: [], value: [], right: [] };
+      growTree(tree, { data, dimensions, random, heightLimit }, sample, 0);
+      trees.push(tree);
+    }
+    return new IsolationForest({ kind: 'isolation-forest', formatVersion: 1, dimensions, sampleSize, trees });
+  }
+
+  static fromJSON(json: IsolationForestJSON): IsolationForest {
+    if (json.kind !== 'isolation-forest' || json.formatVersion !== 1) throw new Error('unsupported anomaly detector');
+    return new IsolationForest(structuredClone(json));
+  }
+
+  toJSON(): IsolationForestJSON {
+    return structuredClone(this.spec);
+  }
+
+  get dimensions(): number {
+    return this.spec.dimensions;
+  }
+
+  /** Anomaly score of the row starting at `offset` in `data`. */
+  score(data: ArrayLike<number>, offset = 0): number {
+    let total = 0;
+    for (const tree of this.spec.trees) total += pathLength(tree, data, offset);
+    const mean = total / this.spec.trees.length;
+    return 2 ** (-mean / averagePathLength(this.spec.sampleSize));
+  }
+
+  scoreBatch(data: Float32Array, rowWidth = this.spec.dimensions): Float64Array {
+    const rows = data.length / rowWidth;
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = this.score(data, i * rowWidth);
+    return out;
+  }
+}
+
+interface GrowContext {
+  data: Float32Array;
+  dimensions: number;
+  random: SeededRandom;
+  heightLimit: number;
+}
+
+function sampleRows(rows: number, size: number, random: SeededRandom): number[] {
+  const picked = new Set<number>();
+  while (picked.size < size) picked.add(random.int(rows));
+  return [...picked];
+}
+
+function growTree(tree: TreeJSON, ctx: GrowContext, rows: number[], depth: number): void {
+  const node = tree.feature.length;
+  const split = depth < ctx.heightLimit && rows.length > 1 ? chooseSplit(ctx, rows) : undefined;
+  if (!split) {
+    tree.feature.push(-1);
+    tree.value.push(rows.length);
+    tree.right.push(-1);
+    return;
+  }
+  tree.feature.push(split.feature);
+  tree.value.push(split.threshold);
+  tree.right.push(-1);
+  const at = (r: number) => ctx.data[r * ctx.dimensions + split.feature];
+  growTree(tree, ctx, rows.filter((r) => at(r) < split.threshold), depth + 1);
+  tree.right[node] = tree.feature.length;
+  growTree(tree, ctx, rows.filter((r) => at(r) >= split.threshold), depth + 1);
+}
+
+/** A random feature that varies among `rows` and a threshold drawn uniformly inside its range. */
+function chooseSplit(ctx: GrowContext, rows: number[]): { feature: number; threshold: number } | undefined {
+  const { data, dimensions, random } = ctx;
+  const order = random.shuffle(Array.from({ length: dimensions }, (_, j) => j));
+  for (const feature of order) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of rows) {
+      const v = data[r * dimensions + feature];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (max > min) {
+      const exact = min + random.next() * (max - min);
+      const short = Number(exact.toPrecision(5));
+      if (short > min && short <= max) return { feature, threshold: short };
+      if (exact > min && exact <= max) return { feature, threshold: exact };
+    }
+  }
+  return undefined;
+}
+
+function pathLength(tree: TreeJSON, data: ArrayLike<number>, offset: number): number {
+  let node = 0;
+  let depth = 0;
+  while (tree.feature[node] >= 0) {
+    node = data[offset + tree.feature[node]] < tree.value[node] ? node + 1 : tree.right[node];
+    depth++;
+  }
+  return depth + averagePathLength(tree.value[node]);
+}

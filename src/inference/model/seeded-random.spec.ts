@@ -1,0 +1,36 @@
+import { SeededRandom, stratifiedSplit } from './seeded-random';
+
+describe('SeededRandom', () => {
+  it('repeats its sequence for a seed and differs across seeds', () => {
+    const draw = (seed: number) => {
+      const r = new SeededRandom(seed);
+      return Array.from({ length: 5 }, () => r.next());
+    };
+    expect(draw(7)).toEqual(draw(7));
+    expect(draw(7)).not.toEqual(draw(8));
+    draw(9).forEach((x) => expect(x >= 0 && x < 1).toBe(true));
+  });
+
+  it('shuffles into a permutation', () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const shuffled = new SeededRandom(3).shuffle([...items]);
+    expect(shuffled).not.toEqual(items);
+    expect([...shuffled].sort((a, b) => a - b)).toEqual(items);
+  });
+});
+
+describe('stratifiedSplit', () => {
+  const labels = [...new Array(100).fill(0), ...new Array(10).fill(1), 2, 2, 3];
+
+  it('holds out the fraction of every class, at least one row of classes with two or more', () => {
+    const { train, test } = stratifiedSplit(labels, 0.2, new SeededRandom(1));
+    const count = (rows: number[], c: number) => rows.filter((i) => labels[i] === c).length;
+    expect([0, 1, 2, 3].map((c) => count(test, c))).toEqual([20, 2, 1, 0]);
+    expect([0, 1, 2, 3].map((c) => count(train, c))).toEqual([80, 8, 1, 1]);
+    expect(new Set([...train, ...test]).size).toBe(labels.length);
+  });
+
+  it('is reproducible for a seed', () => {
+    expect(stratifiedSplit(labels, 0.3, new SeededRandom(5))).toEqual(stratifiedSplit(labels, 0.3, new SeededRandom(5)));
+  });
+});

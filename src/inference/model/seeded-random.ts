@@ -1,0 +1,67 @@
+/**
+ * Deterministic pseudo-random numbers (mulberry32) so that splits, shuffles, tree sampling and dropout masks
+ * repeat exactly for a given seed.
+ */
+export class SeededRandom {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** A 31-bit seed for a dependent generator (tfjs initialisers, dropout). */
+  seed(): number {
+    return this.int(0x7fffffff);
+  }
+
+  /** Fisher–Yates shuffle in place. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+}
+
+export interface IndexSplit {
+  train: number[];
+  test: number[];
+}
+
+/**
+ * Stratified split of row indices by class: each class gives `round(fraction × count)` rows to `test`, at least
+ * one when it has two or more rows and a positive fraction, so every class with two rows is on both sides.
+ */
+export function stratifiedSplit(labels: readonly number[], fraction: number, random: SeededRandom): IndexSplit {
+  const byClass = new Map<number, number[]>();
+  labels.forEach((label, i) => {
+    const rows = byClass.get(label);
+    if (rows) rows.push(i);
+    else byClass.set(label, [i]);
+  });
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
+    const rows = random.shuffle(byClass.get(label) as number[]);
+    let take = Math.round(fraction * rows.length);
+    if (fraction > 0 && rows.length >= 2) take = Math.min(rows.length - 1, Math.max(1, take));
+    test.push(...rows.slice(0, take));
+    train.push(...rows.slice(take));
+  }
+  return { train: random.shuffle(train), test: random.shuffle(test) };
+}
