@@ -1,0 +1,5 @@
+import { IPTABLES, describeFirewallApi } from './utils/firewall-api.suite';
+
+jest.setTimeout(40_000);
+
+describeFirewallApi(IPTABLES);
