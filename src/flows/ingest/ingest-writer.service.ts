@@ -26,6 +26,15 @@ export interface WriteResult {
   receivedAt: Date;
 }
 
+export interface WriteOptions {
+  /**
+   * Runs in the batch's transaction after everything is written and before COMMIT; throwing rolls the whole
+   * batch back. Lets a caller record something atomically with the flows (the stream consumer's ledger of
+   * ingested entry ids, which makes a re-delivered entry recognisable: exactly-once persistence).
+   */
+  beforeCommit?: (client: PoolClient, result: WriteResult) => Promise<void>;
+}
+
 /**
  * Persists a batch in ONE transaction: flow ids are reserved, alerts raised or folded (de-duplication), flows
  * written with COPY, rollups updated. Nothing is visible, and nothing is acknowledged, before the commit.
@@ -39,7 +48,7 @@ export class IngestWriter {
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
-  async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>): Promise<WriteResult> {
+  async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>, options: WriteOptions = {}): Promise<WriteResult> {
     const severities = await this.attackSeverities();
     const runner = this.dataSource.createQueryRunner() as PostgresQueryRunner;
     const client = (await runner.connect()) as PoolClient;
@@ -47,6 +56,7 @@ export class IngestWriter {
     try {
       await client.query('BEGIN');
       const result = await this.writeInTransaction(client, items, { ...ctx, receivedAt }, severities);
+      await options.beforeCommit?.(client, result);
       await client.query('COMMIT');
       return result;
     } catch (e) {

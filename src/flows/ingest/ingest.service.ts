@@ -9,7 +9,7 @@ import { toAlertDto } from '../../alerts/dto/alert.dto';
 import { AppConfig } from '../../config/app-config';
 import { ValidatedFlow } from './flow-input';
 import { InferenceBatcher } from './inference-batcher';
-import { ClassifiedFlow, IngestWriter, isAttack, WriteResult } from './ingest-writer.service';
+import { ClassifiedFlow, IngestWriter, isAttack, WriteOptions, WriteResult } from './ingest-writer.service';
 import { FlowClassifier } from './verdict';
 
 export type IngestSource = 'api' | 'batch' | 'csv' | 'stream' | 'eve' | 'external';
@@ -62,7 +62,7 @@ export class IngestService {
     return this.batcher.queuedFlows;
   }
 
-  async ingest(flows: ValidatedFlow[], ctx: IngestContext): Promise<IngestOutcome> {
+  async ingest(flows: ValidatedFlow[], ctx: IngestContext, options: WriteOptions = {}): Promise<IngestOutcome> {
     const verdicts = await this.batcher.classify(flows.map((f) => f.features));
     const modelVersion = this.classifier.modelVersion;
     const items: ClassifiedFlow[] = flows.map((flow, i) => {
@@ -86,7 +86,7 @@ export class IngestService {
         : null;
       return { flow, verdict: v, alert };
     });
-    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion });
+    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion }, options);
     await this.publish(result, null);
     return {
       flows: items.map((item, i) => ({
@@ -104,8 +104,8 @@ export class IngestService {
   }
 
   /** Persists flows that already carry a verdict from elsewhere (external AI service, Suricata). */
-  async ingestClassified(items: ClassifiedFlow[], ctx: IngestContext): Promise<WriteResult> {
-    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion: null });
+  async ingestClassified(items: ClassifiedFlow[], ctx: IngestContext, options: WriteOptions = {}): Promise<WriteResult> {
+    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion: null }, options);
     await this.publish(result, null);
     return result;
   }
