@@ -26,7 +26,7 @@ function parseArgs(): TrainArgs {
   return new Command('model:train')
     .requiredOption('--data <path>', 'CSV file or directory of CSV files (either CIC-IDS2017 format)')
     .option('--out <dir>', 'directory to write the model version to', 'models/default')
-    .option('--epochs <n>', 'most epochs per training (early stopping may end sooner)', asInt, 60)
+    .option('--epochs <n>', 'most epochs per training (early stopping may end sooner)', asInt, 30)
     .option('--seed <n>', 'seed of splits, initial weights, dropout and shuffles', asInt, 42)
     .option('--eval-seeds <n>', 'held-out evaluation runs before the final model (seed, seed+1, …)', asInt, 3)
     .option('--holdout <fraction>', 'share of each class held out in evaluation runs', asFraction, 0.2)

@@ -39,8 +39,8 @@ interface Slot {
 
 /**
  * Runs one model version at a time on the best tfjs backend (tfjs-node, else WebAssembly, else CPU). `load`
- * swaps versions without dropping requests: the new version is loaded and warmed up first, then replaces the reference in one
- * assignment; the old one is disposed when the calls already using it have finished. A shadow model is a second
+ * swaps versions without dropping requests: the new version is loaded and warmed up first, then replaces the
+ * reference in one assignment; the old one is disposed when the calls already using it have finished. A shadow model is a second
  * instance of this class; `onPrediction` hooks receive every batch for metrics or comparison. TensorFlow.js is
  * only imported by the first `load`, so importing this class has no side effects.
  */
@@ -77,7 +77,8 @@ export class ModelRuntime implements OnApplicationShutdown {
   async predict(vectors: readonly (number[] | Float64Array)[], options?: PredictOptions): Promise<Prediction[]> {
     const bad = vectors.findIndex((v) => v.length !== FEATURE_COUNT);
     if (bad >= 0) {
-      throw DomainError.validation([{ field: `[${bad}]`, reason: `expected ${FEATURE_COUNT} features, got ${vectors[bad].length}` }]);
+      const reason = `expected ${FEATURE_COUNT} features, got ${vectors[bad].length}`;
+      throw DomainError.validation([{ field: `[${bad}]`, reason }]);
     }
     return this.withActive(async (slot) => {
       const started = performance.now();
@@ -159,7 +160,13 @@ export class ModelRuntime implements OnApplicationShutdown {
   }
 
   private emit(slot: Slot, predictions: Prediction[], durationMs: number): void {
-    const event = { version: slot.manifest.version, backend: this.backend as BackendName, flows: predictions.length, durationMs, predictions };
+    const event: PredictionEvent = {
+      version: slot.manifest.version,
+      backend: this.backend as BackendName,
+      flows: predictions.length,
+      durationMs,
+      predictions,
+    };
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FEATURE_NAMES } from '../pipeline/feature-names';
 import { FittedTransform } from '../pipeline/fitted-transform';
 import { ANOMALY_LABEL, BENIGN_LABEL } from '../pipeline/label-normaliser';
+import { InputGradients } from './input-gradients';
 import { IsolationForest } from './isolation-forest';
 
 export interface ClassProbability {
@@ -57,6 +58,8 @@ export interface DetectionModelParts {
  */
 export class DetectionModel {
   private disposed = false;
+  /** Fast input gradients for explanations; null when the network has a layer they do not support. */
+  private inputGradients: InputGradients | null | undefined;
 
   constructor(readonly parts: DetectionModelParts) {
     const mismatch =
@@ -99,27 +102,20 @@ export class DetectionModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.inputGradients?.dispose();
     this.parts.network.dispose();
   }
 
   /** Probabilities (after the logit offsets) and, when asked, d(verdict logit)/d(input) from the same pass. */
   private async infer(input: Float32Array, rows: number, explain: boolean) {
-    const { network, logitOffsets, labels } = this.parts;
     const x = tf.tensor2d(input, [rows, this.parts.transform.outputSize]);
     let logits: tf.Tensor | undefined;
     let grads: tf.Tensor | undefined;
     let probs: tf.Tensor | undefined;
     try {
-      if (explain) {
-        grads = tf.grad((v: tf.Tensor) => {
-          const raw = network.apply(v) as tf.Tensor;
-          logits = tf.keep(tf.add(raw, logitOffsets));
-          return tf.sum(tf.mul(raw, tf.oneHot(tf.argMax(logits, 1), labels.length)));
-        })(x);
-      } else {
-        logits = tf.tidy(() => tf.add(network.predict(x) as tf.Tensor, logitOffsets));
-      }
-      probs = tf.softmax(logits as tf.Tensor);
+      if (explain) [logits, grads] = this.logitsAndGradients(x);
+      else logits = tf.tidy(() => tf.add(this.parts.network.predict(x, { batchSize: rows }) as tf.Tensor, this.parts.logitOffsets));
+      probs = tf.softmax(logits);
       const [probabilities, gradients] = await Promise.all([
         probs.data() as Promise<Float32Array>,
         grads?.data() as Promise<Float32Array> | undefined,
@@ -128,6 +124,22 @@ export class DetectionModel {
     } finally {
       tf.dispose([x, logits as tf.Tensor, grads as tf.Tensor, probs as tf.Tensor]);
     }
+  }
+
+  private logitsAndGradients(x: tf.Tensor2D): [tf.Tensor, tf.Tensor] {
+    const { network, logitOffsets, labels } = this.parts;
+    if (this.inputGradients === undefined) this.inputGradients = InputGradients.for(network) ?? null;
+    if (this.inputGradients) {
+      const { logits, gradients } = this.inputGradients.compute(x, logitOffsets);
+      return [logits, gradients];
+    }
+    let logits: tf.Tensor | undefined;
+    const gradients = tf.grad((v: tf.Tensor) => {
+      const raw = network.apply(v) as tf.Tensor;
+      logits = tf.keep(tf.add(raw, logitOffsets));
+      return tf.sum(tf.mul(raw, tf.oneHot(tf.argMax(logits, 1), labels.length)));
+    })(x);
+    return [logits as tf.Tensor, gradients];
   }
 
   private toPrediction(
@@ -158,13 +170,17 @@ export class DetectionModel {
     top: number,
   ): FeatureContribution[] {
     const sources = this.parts.transform.outputSources;
-    const byFeature = new Map<number, number>();
-    for (let c = 0; c < gradient.length; c++) {
-      byFeature.set(sources[c], (byFeature.get(sources[c]) ?? 0) + gradient[c] * input[c]);
+    const byFeature = new Float64Array(FEATURE_NAMES.length);
+    for (let c = 0; c < gradient.length; c++) byFeature[sources[c]] += gradient[c] * input[c];
+    const picked: number[] = [];
+    for (let k = 0; k < Math.min(top, byFeature.length); k++) {
+      let best = -1;
+      for (let j = 0; j < byFeature.length; j++) {
+        if (picked.includes(j)) continue;
+        if (best < 0 || Math.abs(byFeature[j]) > Math.abs(byFeature[best])) best = j;
+      }
+      picked.push(best);
     }
-    return [...byFeature.entries()]
-      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-      .slice(0, top)
-      .map(([j, contribution]) => ({ feature: FEATURE_NAMES[j], value: raw[j], contribution }));
+    return picked.map((j) => ({ feature: FEATURE_NAMES[j], value: raw[j], contribution: byFeature[j] }));
   }
 }

@@ -43,8 +43,8 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   indicators: DEFAULT_INDICATORS,
   forestTrees: 100,
   forestSampleSize: 256,
-  anomalyQuantile: 0.999,
-  logitAdjustment: 0.25,
+  anomalyQuantile: 0.9995,
+  logitAdjustment: 0.2,
 };
 
 export interface TrainingHooks {

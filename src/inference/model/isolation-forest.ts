@@ -37,7 +37,24 @@ export function averagePathLength(n: number): number {
  * (0, 1): about 0.5 and below for ordinary points, towards 1 for points that are isolated in few splits.
  */
 export class IsolationForest {
-  private constructor(private readonly spec: IsolationForestJSON) {}
+  /** All trees in flat typed arrays for scoring: node k of tree t is at `roots[t] + k`. */
+  private readonly feature: Int32Array;
+  private readonly value: Float64Array;
+  private readonly next: Int32Array;
+  private readonly roots: Int32Array;
+  private readonly normaliser: number;
+
+  private constructor(private readonly spec: IsolationForestJSON) {
+    const sizes = spec.trees.map((t) => t.feature.length);
+    this.roots = Int32Array.from(sizes, (_, t) => sizes.slice(0, t).reduce((a, b) => a + b, 0));
+    this.feature = Int32Array.from(spec.trees.flatMap((t) => t.feature));
+    this.value = Float64Array.from(spec.trees.flatMap((t) => t.value));
+    this.next = Int32Array.from(spec.trees.flatMap((t, i) => t.right.map((r) => (r < 0 ? -1 : r + this.roots[i]))));
+    this.normaliser = averagePathLength(spec.sampleSize) * spec.trees.length;
+    for (let k = 0; k < this.value.length; k++) {
+      if (this.feature[k] < 0) this.value[k] = averagePathLength(this.value[k]);
+    }
+  }
 
   static fit(data: Float32Array, dimensions: number, options: IsolationForestOptions = {}): IsolationForest {
     const rows = data.length / dimensions;
@@ -70,10 +87,18 @@ export class IsolationForest {
 
   /** Anomaly score of the row starting at `offset` in `data`. */
   score(data: ArrayLike<number>, offset = 0): number {
+    const { feature, value, next, roots } = this;
     let total = 0;
-    for (const tree of this.spec.trees) total += pathLength(tree, data, offset);
-    const mean = total / this.spec.trees.length;
-    return 2 ** (-mean / averagePathLength(this.spec.sampleSize));
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t];
+      let depth = 0;
+      while (feature[node] >= 0) {
+        node = data[offset + feature[node]] < value[node] ? node + 1 : next[node];
+        depth++;
+      }
+      total += depth + value[node];
+    }
+    return 2 ** (-total / this.normaliser);
   }
 
   scoreBatch(data: Float32Array, rowWidth = this.spec.dimensions): Float64Array {
@@ -135,14 +160,4 @@ function chooseSplit(ctx: GrowContext, rows: number[]): { feature: number; thres
     }
   }
   return undefined;
-}
-
-function pathLength(tree: TreeJSON, data: ArrayLike<number>, offset: number): number {
-  let node = 0;
-  let depth = 0;
-  while (tree.feature[node] >= 0) {
-    node = data[offset + tree.feature[node]] < tree.value[node] ? node + 1 : tree.right[node];
-    depth++;
-  }
-  return depth + averagePathLength(tree.value[node]);
 }

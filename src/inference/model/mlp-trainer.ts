@@ -194,7 +194,7 @@ export function predictLogits(model: tf.LayersModel, x: Float32Array, width: num
     const end = Math.min(rows, start + batchSize);
     const values = tf.tidy(() => {
       const input = tf.tensor2d(x.subarray(start * width, end * width), [end - start, width]);
-      return (model.predict(input) as tf.Tensor).dataSync() as Float32Array;
+      return (model.predict(input, { batchSize }) as tf.Tensor).dataSync() as Float32Array;
     });
     out.set(values, offset);
     offset += values.length;

@@ -39,6 +39,9 @@ export interface DecisionFile {
   logitOffsets: number[];
   logitAdjustment?: number;
   classPriors?: number[];
+  /** Offsets of the logit adjustment alone, before tuning for macro-F1. */
+  adjustmentOffsets?: number[];
+  tunedOn?: string;
 }
 
 interface AnomalyDetectorFile {

@@ -1,4 +1,4 @@
-import { SeededRandom, stratifiedSplit } from './seeded-random';
+import { SeededRandom, stratifiedFolds, stratifiedSplit } from './seeded-random';
 
 describe('SeededRandom', () => {
   it('repeats its sequence for a seed and differs across seeds', () => {
@@ -32,5 +32,17 @@ describe('stratifiedSplit', () => {
 
   it('is reproducible for a seed', () => {
     expect(stratifiedSplit(labels, 0.3, new SeededRandom(5))).toEqual(stratifiedSplit(labels, 0.3, new SeededRandom(5)));
+  });
+});
+
+describe('stratifiedFolds', () => {
+  it('deals every row into exactly one fold with the classes spread evenly', () => {
+    const labels = [...new Array(50).fill(0), ...new Array(7).fill(1), 2, 2];
+    const folds = stratifiedFolds(labels, 5, new SeededRandom(4));
+    expect(folds.flat().sort((a, b) => a - b)).toEqual(labels.map((_, i) => i));
+    folds.forEach((fold) => expect(fold.filter((i) => labels[i] === 0)).toHaveLength(10));
+    const ones = folds.map((fold) => fold.filter((i) => labels[i] === 1).length);
+    expect(Math.max(...ones) - Math.min(...ones)).toBeLessThanOrEqual(1);
+    expect(folds.map((f) => f.length).reduce((a, b) => a + b)).toBe(59);
   });
 });

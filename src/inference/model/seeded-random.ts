@@ -65,3 +65,18 @@ export function stratifiedSplit(labels: readonly number[], fraction: number, ran
   }
   return { train: random.shuffle(train), test: random.shuffle(test) };
 }
+
+/**
+ * Stratified partition of row indices into `k` folds: each class's rows are shuffled and dealt round-robin, so
+ * the folds are disjoint and every class is spread as evenly as its count allows.
+ */
+export function stratifiedFolds(labels: readonly number[], k: number, random: SeededRandom): number[][] {
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  const classes = [...new Set(labels)].sort((a, b) => a - b);
+  let next = 0;
+  for (const label of classes) {
+    const rows = random.shuffle(labels.flatMap((l, i) => (l === label ? [i] : [])));
+    rows.forEach((row) => folds[next++ % k].push(row));
+  }
+  return folds.map((fold) => random.shuffle(fold));
+}

@@ -1,20 +1,22 @@
 import { basename } from 'node:path';
-import { activeBackend } from './backend-selector';
 import { FlowCsvStats } from '../pipeline/flow-csv-reader';
-import { ClassScores, spread } from './classification-metrics';
+import { activeBackend } from './backend-selector';
+import { concatHeldOut, HeldOutLogits, tuneLogitOffsets } from './decision-tuning';
+import { DetectionModel } from './detection-model';
 import {
   confusionOn,
   DEFAULT_DETECTOR_SETTINGS,
   DetectorSettings,
   evaluationReport,
-  EvaluationReport,
   fitDetector,
+  FittedDetector,
   TrainingHooks,
 } from './detector-training';
 import { ModelManifest, saveDetectionModel } from './model-artifact';
+import { predictLogits } from './mlp-trainer';
 import { confusionMatrixSvg, trainingCurvesSvg } from './report-charts';
-import { SeededRandom, stratifiedSplit } from './seeded-random';
-import { EpochRecord } from './mlp-trainer';
+import { SeededRandom, stratifiedFolds, stratifiedSplit } from './seeded-random';
+import { buildTrainingMetrics, SeedEvaluation, TrainingMetrics } from './training-metrics';
 import { classNamesOf, LabelledFlows, readLabelledFlows, subset } from './training-data';
 
 export interface TrainingRunOptions {
@@ -24,37 +26,30 @@ export interface TrainingRunOptions {
   settings?: Partial<DetectorSettings>;
   /** Evaluation runs (seeds `seed`, `seed + 1`, …) before the final model. Default 3. */
   evaluationSeeds?: number;
-  /** Share of each class held out for evaluation. Default 0.2. */
+  /** Share of each class held out per evaluation run; the held-out parts of the runs are disjoint. Default 0.2. */
   holdout?: number;
   /** Share of the remaining rows used for early stopping. Default 0.1. */
   validation?: number;
   hooks?: TrainingHooks & { onPhase?: (phase: string) => void };
 }
 
-export interface SeedEvaluation {
+interface EvaluationRun {
   seed: number;
-  bestEpoch: number;
-  keptEpoch: number;
-  report: EvaluationReport;
-  history: EpochRecord[];
-}
-
-export interface TrainingMetrics {
-  accuracy: number;
-  macroF1: number;
-  weightedF1: number;
-  macroF1WebMerged: number;
-  perClass: Record<string, ClassScores>;
-  confusionMatrix: { labels: string[]; matrix: number[][] };
-  evaluation: Record<string, unknown>;
+  fitted: FittedDetector;
+  heldOut: LabelledFlows;
+  logits: HeldOutLogits;
 }
 
 /**
- * Reproducible training of a model version. First, for each evaluation seed, a stratified split holds out part
- * of every class, a model is fitted on the rest (early stopping on a further stratified validation split) and
- * scored on the held-out rows. Then the final model is fitted on all rows for the median epoch count of those
- * runs, and written to `out` with the held-out metrics, their spread over the seeds, a confusion-matrix
- * picture and training curves.
+ * Reproducible training of a model version.
+ *
+ * 1. The rows are dealt into disjoint stratified folds (1 / holdout of them); evaluation run k (seed + k) holds
+ *    out fold k, fits a model on the rest (early stopping on a further stratified validation split) and keeps its
+ *    logits on the held-out rows.
+ * 2. Each run's decision offsets are tuned for macro-F1 on the other runs' held-out logits only, then the run is
+ *    scored on its own held-out rows: the reported figures never saw those rows' labels.
+ * 3. The final model is fitted on all rows for the median epoch count of the runs, its offsets are tuned on all
+ *    runs' held-out logits, and it is written to `out` with the metrics, their spread and two pictures.
  */
 export async function runTraining(
   options: TrainingRunOptions,
@@ -64,93 +59,103 @@ export async function runTraining(
   hooks.onPhase?.(`reading ${options.data}`);
   const flows = await readLabelledFlows(options.data);
   const classes = classNamesOf(flows.labels);
-  const runs: SeedEvaluation[] = [];
-  for (let k = 0; k < (options.evaluationSeeds ?? 3); k++) {
-    const seed = settings.seed + k;
-    hooks.onPhase?.(`evaluation run ${k + 1}: seed ${seed}`);
-    runs.push(await evaluateSeed(flows, classes, { ...settings, seed }, options, hooks));
+  const classOf = (labels: string[]) => labels.map((l) => classes.indexOf(l));
+  const foldCount = Math.round(1 / (options.holdout ?? 0.2));
+  const folds = stratifiedFolds(classOf(flows.labels), foldCount, new SeededRandom(settings.seed));
+  const runs: EvaluationRun[] = [];
+  for (let k = 0; k < Math.min(options.evaluationSeeds ?? 3, folds.length); k++) {
+    hooks.onPhase?.(`evaluation run ${k + 1}: seed ${settings.seed + k}, held-out fold ${k + 1} of ${folds.length}`);
+    runs.push(await evaluationRun(flows, folds, k, classes, { ...settings, seed: settings.seed + k }, options));
   }
-  const epochs = runs.length ? median(runs.map((r) => r.keptEpoch)) : settings.epochs;
+  const evaluations = await scoreRuns(runs, classes.length);
+  const epochs = runs.length ? median(runs.map((r) => r.fitted.keptEpoch)) : settings.epochs;
   hooks.onPhase?.(`final model: all ${flows.labels.length} rows, ${epochs} epochs`);
   const final = await fitDetector(flows, undefined, classes, { ...settings, epochs }, hooks);
+  const start = final.model.parts.logitOffsets;
+  const pooled = concatHeldOut(runs.map((r) => r.logits));
+  const offsets = runs.length ? tuneLogitOffsets(pooled, classes.length, start) : start;
+  const shipped = new DetectionModel({ ...final.model.parts, logitOffsets: offsets });
   try {
-    const metrics = buildMetrics(runs, options, flows.stats);
-    const primary = runs[0];
-    const manifest = await saveDetectionModel(final.model, options.out, {
-      metrics,
-      confusionMatrixSvg:
-        primary &&
-        confusionMatrixSvg(
-          primary.report.confusionMatrix.labels,
-          primary.report.confusionMatrix.matrix,
-          `Held-out confusion matrix (seed ${primary.seed})`,
-        ),
-      trainingCurvesSvg: primary && trainingCurvesSvg(primary.history, `Training curves (seed ${primary.seed})`),
-      training: { data: basename(options.data), rows: flows.labels.length, epochs, backend: activeBackend(), settings },
-      decision: { logitAdjustment: settings.logitAdjustment, classPriors: final.priors },
-    });
-    return { manifest, metrics };
+    return await save(shipped, final, evaluations, { ...options, settings }, flows.stats, epochs, start);
   } finally {
-    final.model.dispose();
+    shipped.dispose();
   }
 }
 
-async function evaluateSeed(
-  flows: LabelledFlows & { stats: FlowCsvStats },
+async function evaluationRun(
+  flows: LabelledFlows,
+  folds: number[][],
+  k: number,
   classes: string[],
   settings: DetectorSettings,
   options: TrainingRunOptions,
-  hooks: TrainingHooks,
-): Promise<SeedEvaluation> {
-  const random = new SeededRandom(settings.seed);
-  const classOf = (labels: string[]) => labels.map((l) => classes.indexOf(l));
-  const outer = stratifiedSplit(classOf(flows.labels), options.holdout ?? 0.2, random);
-  const fitPart = subset(flows, outer.train);
-  const inner = stratifiedSplit(classOf(fitPart.labels), options.validation ?? 0.1, random);
-  const fitted = await fitDetector(subset(fitPart, inner.train), subset(fitPart, inner.test), classes, settings, hooks);
-  try {
-    const report = evaluationReport(await confusionOn(fitted.model, subset(flows, outer.test)));
-    return { seed: settings.seed, bestEpoch: fitted.bestEpoch, keptEpoch: fitted.keptEpoch, report, history: fitted.history };
-  } finally {
-    fitted.model.dispose();
-  }
+): Promise<EvaluationRun> {
+  const fitRows = folds.flatMap((fold, j) => (j === k ? [] : fold));
+  const fitPart = subset(flows, fitRows);
+  const inner = stratifiedSplit(
+    fitPart.labels.map((l) => classes.indexOf(l)),
+    options.validation ?? 0.1,
+    new SeededRandom(settings.seed),
+  );
+  const [train, val] = [subset(fitPart, inner.train), subset(fitPart, inner.test)];
+  const fitted = await fitDetector(train, val, classes, settings, options.hooks);
+  const heldOut = subset(flows, folds[k]);
+  const { network, transform } = fitted.model.parts;
+  const logits = predictLogits(network, transform.applyBatch(heldOut.features), transform.outputSize);
+  const y = Int32Array.from(heldOut.labels, (l) => classes.indexOf(l));
+  return { seed: settings.seed, fitted, heldOut, logits: { logits, y } };
 }
 
-function buildMetrics(runs: SeedEvaluation[], options: TrainingRunOptions, stats: FlowCsvStats): TrainingMetrics {
-  const primary = runs[0]?.report;
-  const figure = (pick: (r: EvaluationReport) => number) => spread(runs.map((r) => pick(r.report)));
-  return {
-    accuracy: primary?.accuracy ?? NaN,
-    macroF1: primary?.macroF1 ?? NaN,
-    weightedF1: primary?.weightedF1 ?? NaN,
-    macroF1WebMerged: primary?.macroF1WebMerged ?? NaN,
-    perClass: primary?.perClass ?? {},
-    confusionMatrix: primary?.confusionMatrix ?? { labels: [], matrix: [] },
-    evaluation: {
-      protocol:
-        `stratified hold-out of ${(options.holdout ?? 0.2) * 100}% per class; model fitted on the rest ` +
-        `(${(options.validation ?? 0.1) * 100}% of it for early stopping); top-level figures: first seed`,
-      data: { file: basename(options.data), rows: stats.rows, skipped: stats.skipped },
-      seeds: runs.map((r) => ({
-        seed: r.seed,
-        bestEpoch: r.bestEpoch,
-        epochsTrained: r.keptEpoch,
-        accuracy: r.report.accuracy,
-        macroF1: r.report.macroF1,
-        weightedF1: r.report.weightedF1,
-        macroF1WebMerged: r.report.macroF1WebMerged,
-        perClassF1: Object.fromEntries(Object.entries(r.report.perClass).map(([k, v]) => [k, v.f1])),
-      })),
-      spread: runs.length
-        ? {
-            accuracy: figure((r) => r.accuracy),
-            macroF1: figure((r) => r.macroF1),
-            weightedF1: figure((r) => r.weightedF1),
-            macroF1WebMerged: figure((r) => r.macroF1WebMerged),
-          }
-        : {},
+/** Scores each run on its own held-out fold with offsets tuned on the other runs' folds; disposes their models. */
+async function scoreRuns(runs: EvaluationRun[], classCount: number): Promise<SeedEvaluation[]> {
+  const evaluations: SeedEvaluation[] = [];
+  for (const run of runs) {
+    const others = runs.filter((r) => r !== run).map((r) => r.logits);
+    const start = run.fitted.model.parts.logitOffsets;
+    const offsets = others.length ? tuneLogitOffsets(concatHeldOut(others), classCount, start) : start;
+    const model = new DetectionModel({ ...run.fitted.model.parts, logitOffsets: offsets });
+    try {
+      const report = evaluationReport(await confusionOn(model, run.heldOut));
+      const { bestEpoch, keptEpoch, history } = run.fitted;
+      evaluations.push({ seed: run.seed, bestEpoch, keptEpoch, report, history });
+    } finally {
+      model.dispose();
+    }
+  }
+  return evaluations;
+}
+
+async function save(
+  model: DetectionModel,
+  final: FittedDetector,
+  evaluations: SeedEvaluation[],
+  options: TrainingRunOptions & { settings: DetectorSettings },
+  stats: FlowCsvStats,
+  epochs: number,
+  adjustment: readonly number[],
+): Promise<{ manifest: ModelManifest; metrics: TrainingMetrics }> {
+  const metrics = buildTrainingMetrics(evaluations, options, stats);
+  const primary = evaluations[0];
+  const cm = primary?.report.confusionMatrix;
+  const manifest = await saveDetectionModel(model, options.out, {
+    metrics,
+    confusionMatrixSvg: cm && confusionMatrixSvg(cm.labels, cm.matrix, `Held-out confusion matrix (seed ${primary.seed})`),
+    trainingCurvesSvg: primary && trainingCurvesSvg(primary.history, `Training curves (seed ${primary.seed})`),
+    training: {
+      data: basename(options.data),
+      rows: stats.rows,
+      epochs,
+      backend: activeBackend(),
+      settings: options.settings,
     },
-  };
+    decision: {
+      logitAdjustment: options.settings.logitAdjustment,
+      classPriors: final.priors,
+      adjustmentOffsets: [...adjustment],
+      tunedOn: evaluations.length ? 'held-out folds of the evaluation runs' : 'not tuned',
+    },
+  });
+  return { manifest, metrics };
 }
 
 function median(values: number[]): number {
