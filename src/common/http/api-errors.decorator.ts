@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from './error-response.dto';
 
