@@ -9,6 +9,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(content-disposition)/)'];
 
 module.exports = {
   testEnvironment: 'node',
+  // e2e specs start and stop applications against real services; a loaded CI machine needs more than 5 s
+  testTimeout: 30000,
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform,
   projects: [

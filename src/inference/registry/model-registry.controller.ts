@@ -99,8 +99,8 @@ export class ModelRegistryController {
       throw DomainError.validation([{ field: 'data_path', reason: 'does not exist on the server' }]);
     }
     const includeFeedback = dto.include_feedback ?? true;
-    if (dto.data_path === undefined && !includeFeedback) {
-      throw DomainError.validation([{ field: 'data_path', reason: 'is required when include_feedback is false' }]);
+    if (dto.data_path === undefined && (!includeFeedback || (await this.registry.feedbackExamples()) === 0)) {
+      throw DomainError.validation([{ field: 'data_path', reason: 'is required: there is no feedback to train on alone' }]);
     }
     const job = await this.training.add(
       { dataPath: dto.data_path ?? null, includeFeedback, epochs: dto.epochs ?? 60, seed: dto.seed ?? 42, requestedBy: actor.principal?.id ?? null },

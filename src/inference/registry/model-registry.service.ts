@@ -63,6 +63,12 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Labelled examples from analysts' feedback, available to a retraining run. */
+  async feedbackExamples(): Promise<number> {
+    const [row] = await this.repo.manager.query(`SELECT count(*)::int AS n FROM feedback_examples`);
+    return row.n;
+  }
+
   list(): Promise<ModelVersionEntity[]> {
     return this.repo.find({ order: { createdAt: 'DESC' } });
   }

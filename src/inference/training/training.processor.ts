@@ -1,9 +1,9 @@
 import { Process, Processor } from '@nestjs/bull';
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Job } from 'bull';
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -22,8 +22,9 @@ export const TRAINING_PROGRESS_EVENT = 'model.training_progress';
  * `model.training_progress` events, and registers the result without activating it.
  */
 @Processor(QUEUES.TRAINING)
-export class TrainingProcessor {
+export class TrainingProcessor implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TrainingProcessor.name);
+  private child: ChildProcess | null = null;
 
   constructor(
     private readonly registry: ModelRegistryService,
@@ -56,6 +57,11 @@ export class TrainingProcessor {
     }
   }
 
+  /** A training run can last minutes: shutting down stops it (the job fails and can be started again). */
+  beforeApplicationShutdown(): void {
+    this.child?.kill('SIGTERM');
+  }
+
   private async prepareData(data: TrainingJob, dir: string): Promise<void> {
     if (data.dataPath) {
       const source = resolve(data.dataPath);
@@ -69,6 +75,7 @@ export class TrainingProcessor {
     const cmd = trainingCommand(args);
     return new Promise((resolvePromise, reject) => {
       const child = spawn(cmd.file, cmd.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.child = child;
       const tail: string[] = [];
       createInterface({ input: child.stderr! }).on('line', (line) => {
         tail.push(line);
@@ -77,7 +84,10 @@ export class TrainingProcessor {
         if (epoch) this.progress(job, { stage: 'training', epochs: job.data.epochs, ...epoch });
       });
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`training exited with ${code}: ${tail.slice(-5).join(' | ')}`))));
+      child.on('exit', (code) => {
+        this.child = null;
+        return code === 0 ? resolvePromise() : reject(new Error(`training exited with ${code}: ${tail.slice(-5).join(' | ')}`));
+      });
     });
   }
 
