@@ -1,6 +1,6 @@
 import { riskLevelForSuricata } from '../../alerts/risk-level';
 import { ValidatedFlow } from '../ingest/flow-input';
-import { ClassifiedFlow } from '../ingest/ingest-writer.service';
+import { alertForFlow, ClassifiedFlow } from '../ingest/ingest-writer.service';
 import { EveFlowCounters, eveFeatures, EveTcpFlags } from './eve-features';
 import { address, counter, flowId, isRecord, optionalPort, Problems, protocol, timestamp } from './eve-fields';
 
@@ -66,24 +66,15 @@ function readAlertEvent(event: Record<string, unknown>, line: string, problems: 
     item: {
       flow,
       verdict: null,
-      alert: {
-        // the signature, not the category: categories are broad ("Misc activity") and would fold unrelated
-        // signatures between two hosts into one alert, keeping the evidence of only the first
+      // the signature, not the category: categories are broad ("Misc activity") and would fold unrelated
+      // signatures between two hosts into one alert, keeping the evidence of only the first
+      alert: alertForFlow(flow, {
         attackType: signature.slice(0, MAX_ATTACK_TYPE),
         source: 'suricata',
         confidence: 1,
         riskLevel: riskLevelForSuricata(severity),
-        srcIp: flow.srcIp,
-        dstIp: flow.dstIp,
-        srcPort: flow.srcPort,
-        dstPort: flow.dstPort,
-        protocol: flow.protocol,
-        modelVersion: null,
-        topProbabilities: null,
-        explanation: null,
-        anomalyScore: null,
         details,
-      },
+      }),
     },
   };
 }

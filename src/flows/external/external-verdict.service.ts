@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/domain-error';
 import { normaliseLabel, toFeatureVector } from '../../inference/pipeline';
 import { ValidatedFlow } from '../ingest/flow-input';
+import { alertForFlow } from '../ingest/ingest-writer.service';
 import { IngestService } from '../ingest/ingest.service';
 import { ExternalVerdictDto, ExternalVerdictResultDto } from './external-verdict.dto';
 
@@ -25,21 +26,7 @@ export class ExternalVerdictService {
     const label = attack ? normaliseLabel(dto.attack_type!) : 'BENIGN';
     const verdict = { label, confidence: dto.confidence, top3: [], explanation: [], anomalyScore: null, processed: null };
     const alert = attack
-      ? {
-          attackType: label,
-          source: 'external' as const,
-          confidence: dto.confidence,
-          srcIp: flow.srcIp,
-          dstIp: flow.dstIp,
-          srcPort: flow.srcPort,
-          dstPort: flow.dstPort,
-          protocol: flow.protocol,
-          modelVersion: null,
-          topProbabilities: null,
-          explanation: null,
-          anomalyScore: null,
-          details: dto.details ?? {},
-        }
+      ? alertForFlow(flow, { attackType: label, source: 'external', confidence: dto.confidence, details: dto.details ?? {} })
       : null;
     const result = await this.ingest.ingestClassified([{ flow, verdict, alert }], { source: 'external', sensorId });
     const alertId = result.alertIds[0];

@@ -12,11 +12,34 @@ import { ValidatedFlow } from './flow-input';
 import { addToRollups } from './stats-rollup.writer';
 import { BENIGN, Verdict } from './verdict';
 
+/** An alert to raise for a flow; the writer adds the flow link and the time. */
+export type FlowAlert = Omit<AlertCandidate, 'flowId' | 'flowReceivedAt' | 'seenAt'>;
+
 export interface ClassifiedFlow {
   flow: ValidatedFlow;
   verdict: Verdict | null;
   /** Raise an alert for this flow (a non-benign verdict, or an external / Suricata verdict). */
-  alert: Omit<AlertCandidate, 'flowId' | 'flowReceivedAt' | 'seenAt'> | null;
+  alert: FlowAlert | null;
+}
+
+type VerdictFields = Pick<FlowAlert, 'attackType' | 'source' | 'confidence'> &
+  Partial<Pick<FlowAlert, 'riskLevel' | 'modelVersion' | 'topProbabilities' | 'explanation' | 'anomalyScore' | 'details'>>;
+
+/** The alert of a verdict on `flow`: its 5-tuple, and no model evidence unless the verdict brings some. */
+export function alertForFlow(flow: ValidatedFlow, verdict: VerdictFields): FlowAlert {
+  return {
+    modelVersion: null,
+    topProbabilities: null,
+    explanation: null,
+    anomalyScore: null,
+    details: {},
+    ...verdict,
+    srcIp: flow.srcIp,
+    dstIp: flow.dstIp,
+    srcPort: flow.srcPort,
+    dstPort: flow.dstPort,
+    protocol: flow.protocol,
+  };
 }
 
 export interface WriteResult {

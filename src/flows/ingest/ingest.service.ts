@@ -9,7 +9,7 @@ import { toAlertDto } from '../../alerts/dto/alert.dto';
 import { AppConfig } from '../../config/app-config';
 import { ValidatedFlow } from './flow-input';
 import { InferenceBatcher } from './inference-batcher';
-import { ClassifiedFlow, IngestWriter, isAttack, WriteOptions, WriteResult } from './ingest-writer.service';
+import { alertForFlow, ClassifiedFlow, IngestWriter, isAttack, WriteOptions, WriteResult } from './ingest-writer.service';
 import { FlowClassifier } from './verdict';
 
 export type IngestSource = 'api' | 'batch' | 'csv' | 'stream' | 'eve' | 'external';
@@ -68,21 +68,15 @@ export class IngestService {
     const items: ClassifiedFlow[] = flows.map((flow, i) => {
       const v = verdicts[i];
       const alert = isAttack(v.label)
-        ? {
+        ? alertForFlow(flow, {
             attackType: v.label,
-            source: 'model' as const,
+            source: 'model',
             confidence: v.confidence,
-            srcIp: flow.srcIp,
-            dstIp: flow.dstIp,
-            srcPort: flow.srcPort,
-            dstPort: flow.dstPort,
-            protocol: flow.protocol,
             modelVersion,
             topProbabilities: v.top3,
             explanation: v.explanation,
             anomalyScore: v.anomalyScore,
-            details: {},
-          }
+          })
         : null;
       return { flow, verdict: v, alert };
     });
