@@ -31,7 +31,7 @@ export interface AppConfig {
   };
   metrics: { token: string | undefined };
   model: { dir: string; storeDir: string };
-  realtime: { stormThreshold: number; batchMs: number; statusIntervalMs: number };
+  realtime: { stormThreshold: number; batchMs: number; batchMaxAlerts: number; statusIntervalMs: number };
   ingest: {
     maxBatch: number;
     dedupWindowSeconds: number;
@@ -125,6 +125,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
     realtime: {
       stormThreshold: env.REALTIME_STORM_THRESHOLD,
       batchMs: env.REALTIME_BATCH_MS,
+      batchMaxAlerts: env.REALTIME_BATCH_MAX_ALERTS,
       statusIntervalMs: env.REALTIME_STATUS_INTERVAL_MS,
     },
     ingest: {

@@ -220,6 +220,12 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
+  @Min(1)
+  @Max(10000)
+  REALTIME_BATCH_MAX_ALERTS = 100;
+
+  @Transform(toInt)
+  @IsInt()
   @Min(500)
   REALTIME_STATUS_INTERVAL_MS = 5000;
 

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../alerts/alert.events';
 import { AlertDto } from '../alerts/dto/alert.dto';
+import { RiskLevel } from '../alerts/alert.entity';
 import { AppConfig } from '../config/app-config';
 import { EventLogService } from './event-log.service';
 import { EVENT_PERMISSION, permissionRoom, ServerEventName, ServerEvents, TrainingProgressPayload } from './realtime.events';
@@ -22,7 +23,9 @@ type Payload<E extends ServerEventName> = Omit<ServerEvents[E], 'id'>;
 /**
  * Turns committed domain events into realtime events: each is appended to the replay log (its id) and sent to
  * the room of the permission it needs. Above REALTIME_STORM_THRESHOLD new alerts per second, `attack_detected`
- * messages are coalesced into one `attack_detected_batch` every REALTIME_BATCH_MS.
+ * messages are coalesced into one `attack_detected_batch` every REALTIME_BATCH_MS, which carries the most severe
+ * (then latest) REALTIME_BATCH_MAX_ALERTS alerts and the count of all of them per attack type: a storm costs the
+ * dashboards a few messages of bounded size per second, whatever its rate.
  */
 @Injectable()
 export class RealtimeBroadcaster implements OnModuleDestroy {
@@ -30,10 +33,11 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
   private windowStart = 0;
   private windowCount = 0;
   private pending: AlertDto[] = [];
-  private pendingCount = 0;
+  private pendingByType: Record<string, number> = {};
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly threshold: number;
   private readonly batchMs: number;
+  private readonly batchMaxAlerts: number;
 
   constructor(
     private readonly gateway: RealtimeGateway,
@@ -44,6 +48,7 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     const realtime = config.get('realtime', { infer: true });
     this.threshold = realtime.stormThreshold;
     this.batchMs = realtime.batchMs;
+    this.batchMaxAlerts = realtime.batchMaxAlerts;
     for (const [domain, event] of Object.entries(NETWORK_EVENTS)) {
       events.on(domain, (p: { action?: Record<string, unknown>; alert_id?: string | null }) =>
         this.publish(event, { action: p.action ?? (p as Record<string, unknown>), alert_id: p.alert_id ?? null }),
@@ -64,7 +69,8 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
       return;
     }
     this.pending.push(e.alert);
-    this.pendingCount++;
+    this.pendingByType[e.alert.attack_type] = (this.pendingByType[e.alert.attack_type] ?? 0) + 1;
+    if (this.pending.length >= 4 * this.batchMaxAlerts) this.pending = mostSevere(this.pending, this.batchMaxAlerts);
     this.flushTimer ??= setTimeout(() => this.flush(), this.batchMs);
   }
 
@@ -100,14 +106,29 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
 
   private flush(): void {
     this.flushTimer = null;
-    const alerts = this.pending.splice(0);
-    const count = this.pendingCount;
-    this.pendingCount = 0;
-    if (alerts.length) void this.publish('attack_detected_batch', { alerts, count });
+    const byType = this.pendingByType;
+    const alerts = mostSevere(this.pending, this.batchMaxAlerts);
+    this.pending = [];
+    this.pendingByType = {};
+    const count = Object.values(byType).reduce((a, b) => a + b, 0);
+    if (count) void this.publish('attack_detected_batch', { alerts, count, by_attack_type: byType });
   }
 
   onModuleDestroy(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flush();
   }
+}
+
+const RISK_RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** The `max` most severe alerts (the later ones among equals), in their order of arrival. */
+function mostSevere(alerts: AlertDto[], max: number): AlertDto[] {
+  if (alerts.length <= max) return alerts;
+  return alerts
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => RISK_RANK[y.a.risk_level] - RISK_RANK[x.a.risk_level] || y.i - x.i)
+    .slice(0, max)
+    .sort((x, y) => x.i - y.i)
+    .map(({ a }) => a);
 }

@@ -12,9 +12,12 @@ export interface SystemStatusPayload {
 }
 
 export interface AlertBatchPayload {
+  /** The most severe, then the latest, of the coalesced alerts (at most REALTIME_BATCH_MAX_ALERTS). */
   alerts: AlertDto[];
   /** How many alert events the batch stands for (storm coalescing). */
   count: number;
+  /** The same events counted per attack type. */
+  by_attack_type: Record<string, number>;
 }
 
 export interface NetworkActionPayload {

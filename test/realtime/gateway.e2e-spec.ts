@@ -60,7 +60,7 @@ describe('realtime gateway', () => {
   };
 
   beforeAll(async () => {
-    a = await startTestServer({ REALTIME_STORM_THRESHOLD: '5', REALTIME_BATCH_MS: '100' });
+    a = await startTestServer({ REALTIME_STORM_THRESHOLD: '5', REALTIME_BATCH_MS: '100', REALTIME_BATCH_MAX_ALERTS: '10' });
     b = await startTestServer();
     viewer = await login(a.app, await createUser(a.app, { role: Role.VIEWER }));
     admin = await login(a.app, await createUser(a.app, { role: Role.ADMIN }));
@@ -112,17 +112,32 @@ describe('realtime gateway', () => {
     expect((await received).alert.id).toBe('9002');
   });
 
-  it('coalesces a storm into attack_detected_batch', async () => {
+  it('coalesces a storm into attack_detected_batch: bounded, most severe first, counted per attack type', async () => {
     const socket = await open(a.url, viewer.access_token);
     const singles: string[] = [];
     socket.on('attack_detected', (e: { alert: AlertDto }) => singles.push(e.alert.id));
     await new Promise((r) => setTimeout(r, 1100)); // a fresh one-second window
-    const batch = next<{ alerts: AlertDto[]; count: number }>(socket, 'attack_detected_batch');
-    for (let i = 0; i < 30; i++) a.app.get(EventEmitter2).emit(AlertEvents.RAISED, { alert: alert(`storm-${i}`) });
-    const { alerts, count } = await batch;
+    const batch = next<{ alerts: AlertDto[]; count: number; by_attack_type: Record<string, number> }>(socket, 'attack_detected_batch');
+    const storm = Array.from({ length: 30 }, (_, i) => ({
+      ...alert(`storm-${i}`),
+      attack_type: i % 2 ? 'PortScan' : 'DDoS',
+      risk_level: (i % 3 === 0 ? 'critical' : 'low') as AlertDto['risk_level'],
+    }));
+    for (const s of storm) a.app.get(EventEmitter2).emit(AlertEvents.RAISED, { alert: s });
+    const { alerts, count, by_attack_type } = await batch;
     expect(singles.length).toBeLessThanOrEqual(5);
     expect(singles.length + count).toBe(30);
-    expect(alerts.length).toBe(count);
+    expect(Object.values(by_attack_type).reduce((x, y) => x + y, 0)).toBe(count);
+    const coalesced = storm.filter((s) => !singles.includes(s.id));
+    expect(by_attack_type.DDoS).toBe(coalesced.filter((s) => s.attack_type === 'DDoS').length);
+    expect(alerts).toHaveLength(10);
+    const critical = coalesced.filter((s) => s.risk_level === 'critical').map((s) => s.id);
+    expect(critical.length).toBeLessThan(10);
+    expect(alerts.map((x) => x.id)).toEqual(expect.arrayContaining(critical));
+    // in order of arrival; the lows that fill the remaining places are the latest ones
+    const order = alerts.map((x) => Number(x.id.split('-')[1]));
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(order).toContain(29);
   });
 
   it('warns before token expiry and keeps a client that re-authenticates', async () => {

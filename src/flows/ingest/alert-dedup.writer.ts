@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { riskLevelFor, Severity } from '../../alerts/risk-level';
-import { AlertSource, ClassProbability, FeatureContribution, RiskLevel } from '../../alerts/alert.entity';
+import { AlertEntity, AlertSource, ClassProbability, FeatureContribution, RiskLevel } from '../../alerts/alert.entity';
 
 /** One verdict that should raise (or fold into) an alert. */
 export interface AlertCandidate {
@@ -29,6 +29,8 @@ export interface DedupOutcome {
   alertIds: string[];
   raised: string[];
   updated: string[];
+  /** The raised and updated alerts as written by this transaction (what the events after the commit carry). */
+  rows: AlertEntity[];
 }
 
 interface Group {
@@ -75,8 +77,9 @@ export async function raiseAlerts(
   candidates: AlertCandidate[],
   severities: Map<string, Severity>,
   windowSeconds: number,
+  returning: string,
 ): Promise<DedupOutcome> {
-  if (candidates.length === 0) return { alertIds: [], raised: [], updated: [] };
+  if (candidates.length === 0) return { alertIds: [], raised: [], updated: [], rows: [] };
   const groups = [...group(candidates, severities).values()];
   const keys = groups.map((g) => g.key);
   await client.query(
@@ -85,12 +88,17 @@ export async function raiseAlerts(
   );
   const open = await findOpen(client, groups, windowSeconds);
   const idByKey = new Map<string, string>();
-  const updated = await foldInto(client, groups.filter((g) => open.has(g.key)), open);
+  const updated = await foldInto(client, groups.filter((g) => open.has(g.key)), open, returning);
   for (const g of groups) if (open.has(g.key)) idByKey.set(g.key, open.get(g.key)!);
   const fresh = groups.filter((g) => !open.has(g.key));
-  const raised = await insertAlerts(client, fresh);
-  fresh.forEach((g, i) => idByKey.set(g.key, raised[i]));
-  return { alertIds: candidates.map((c) => idByKey.get(keyOf(c))!), raised, updated };
+  const raised = await insertAlerts(client, fresh, returning);
+  fresh.forEach((g, i) => idByKey.set(g.key, raised[i].id));
+  return {
+    alertIds: candidates.map((c) => idByKey.get(keyOf(c))!),
+    raised: raised.map((r) => r.id),
+    updated: updated.map((r) => r.id),
+    rows: [...raised, ...updated],
+  };
 }
 
 async function findOpen(client: PoolClient, groups: Group[], windowSeconds: number): Promise<Map<string, string>> {
@@ -109,9 +117,9 @@ async function findOpen(client: PoolClient, groups: Group[], windowSeconds: numb
   return new Map(rows.map((r) => [r.key, r.id]));
 }
 
-async function foldInto(client: PoolClient, groups: Group[], open: Map<string, string>): Promise<string[]> {
+async function foldInto(client: PoolClient, groups: Group[], open: Map<string, string>, returning: string): Promise<AlertEntity[]> {
   if (groups.length === 0) return [];
-  const { rows } = await client.query<{ id: string }>(
+  const { rows } = await client.query<AlertEntity>(
     `UPDATE alerts a SET
         event_count = a.event_count + u.n,
         last_seen = GREATEST(a.last_seen, u.last_seen),
@@ -122,7 +130,7 @@ async function foldInto(client: PoolClient, groups: Group[], open: Map<string, s
        FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::real[], $5::real[], $6::risk_level[])
          AS u(id, n, last_seen, confidence, max_confidence, risk)
       WHERE a.id = u.id
-      RETURNING a.id::text AS id`,
+      RETURNING ${returning}`,
     [
       groups.map((g) => open.get(g.key)),
       groups.map((g) => g.count),
@@ -132,22 +140,22 @@ async function foldInto(client: PoolClient, groups: Group[], open: Map<string, s
       groups.map((g) => g.risk),
     ],
   );
-  return rows.map((r) => r.id);
+  return rows;
 }
 
-async function insertAlerts(client: PoolClient, groups: Group[]): Promise<string[]> {
+async function insertAlerts(client: PoolClient, groups: Group[], returning: string): Promise<AlertEntity[]> {
   if (groups.length === 0) return [];
   const col = <T>(f: (g: Group) => T) => groups.map(f);
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO alerts (attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
+  const { rows } = await client.query<AlertEntity>(
+    `INSERT INTO alerts AS a (attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
                          dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
                          model_version, top_probabilities, explanation, anomaly_score, details)
      SELECT * FROM unnest($1::text[], $2::text[], $3::risk_level[], $4::real[], $5::real[], $6::inet[], $7::inet[],
                           $8::int[], $9::int[], $10::smallint[], $11::int[], $12::timestamptz[], $13::timestamptz[],
                           $14::bigint[], $15::timestamptz[], $16::text[], $17::jsonb[], $18::jsonb[], $19::real[],
                           $20::jsonb[])
-     RETURNING id::text AS id`,
+     RETURNING ${returning}`,
     [
       col((g) => g.first.attackType), col((g) => g.first.source), col((g) => g.risk), col((g) => g.best.confidence),
       col((g) => g.best.confidence), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.best.srcPort),
@@ -157,5 +165,5 @@ async function insertAlerts(client: PoolClient, groups: Group[]): Promise<string
       col((g) => g.best.anomalyScore), col((g) => json(g.best.details)),
     ],
   );
-  return rows.map((r) => r.id);
+  return rows;
 }

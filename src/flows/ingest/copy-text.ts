@@ -15,15 +15,13 @@ export function num(value: number | null | undefined): string {
   return String(value);
 }
 
-/** A float array literal (`{1,NaN,Infinity}`); NaN and ±Infinity are valid float values in PostgreSQL. */
-export function floatArray(values: ArrayLike<number> | null): string {
+/**
+ * A float array literal (`{1,NaN,Infinity}`); NaN and ±Infinity are valid float values in PostgreSQL. Typed
+ * arrays are joined natively (the same spelling of numbers as `String(number)`).
+ */
+export function floatArray(values: Float64Array | Float32Array | readonly number[] | null): string {
   if (!values) return NULL;
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    if (i) out += ',';
-    out += num(values[i]);
-  }
-  return `${out}}`;
+  return `{${values.join(',')}}`;
 }
 
 export function timestamp(value: Date | null | undefined): string {

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { AlertEntity } from '../../alerts/alert.entity';
 import { Severity } from '../../alerts/risk-level';
 import { AppConfig } from '../../config/app-config';
 import { AlertCandidate, DedupOutcome, raiseAlerts } from './alert-dedup.writer';
@@ -65,11 +66,18 @@ export interface WriteOptions {
 @Injectable()
 export class IngestWriter {
   private severities: { at: number; map: Map<string, Severity> } | null = null;
+  /** `RETURNING` list of every alert column under its entity property name (rows come back entity-shaped). */
+  private readonly alertColumns: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<AppConfig, true>,
-  ) {}
+  ) {
+    this.alertColumns = dataSource
+      .getMetadata(AlertEntity)
+      .columns.map((c) => `a.${c.databaseName} AS "${c.propertyName}"`)
+      .join(', ');
+  }
 
   async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>, options: WriteOptions = {}): Promise<WriteResult> {
     const severities = await this.attackSeverities();
@@ -105,7 +113,7 @@ export class IngestWriter {
       seenAt: item.flow.timestamp && item.flow.timestamp < ctx.receivedAt ? item.flow.timestamp : ctx.receivedAt,
     }));
     const windowSeconds = this.config.get('ingest.dedupWindowSeconds', { infer: true });
-    const dedup = await raiseAlerts(client, candidates, severities, windowSeconds);
+    const dedup = await raiseAlerts(client, candidates, severities, windowSeconds, this.alertColumns);
     const alertIds: (string | null)[] = items.map(() => null);
     alerting.forEach(({ i }, k) => (alertIds[i] = dedup.alertIds[k]));
     const rows: FlowRowToWrite[] = items.map((item, i) => ({ id: flowIds[i], flow: item.flow, verdict: item.verdict, alertId: alertIds[i] }));

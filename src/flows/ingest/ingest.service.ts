@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { AlertEntity } from '../../alerts/alert.entity';
 import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../../alerts/alert.events';
 import { toAlertDto } from '../../alerts/dto/alert.dto';
 import { AppConfig } from '../../config/app-config';
@@ -48,7 +45,6 @@ export class IngestService {
     private readonly classifier: FlowClassifier,
     private readonly writer: IngestWriter,
     private readonly events: EventEmitter2,
-    @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
     config: ConfigService<AppConfig, true>,
   ) {
     const ingest = config.get('ingest', { infer: true });
@@ -81,7 +77,7 @@ export class IngestService {
       return { flow, verdict: v, alert };
     });
     const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion }, options);
-    await this.publish(result, null);
+    this.publish(result, null);
     return {
       flows: items.map((item, i) => ({
         id: result.flowIds[i],
@@ -100,24 +96,21 @@ export class IngestService {
   /** Persists flows that already carry a verdict from elsewhere (external AI service, Suricata). */
   async ingestClassified(items: ClassifiedFlow[], ctx: IngestContext, options: WriteOptions = {}): Promise<WriteResult> {
     const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion: null }, options);
-    await this.publish(result, null);
+    this.publish(result, null);
     return result;
   }
 
-  /** Emits the committed alert changes; a failure here never undoes or fails the acknowledged ingest. */
-  private async publish(result: WriteResult, actorId: string | null): Promise<void> {
-    const { raised, updated } = result.dedup;
-    if (!raised.length && !updated.length) return;
+  /**
+   * Emits the committed alert changes, as the transaction wrote them; a failure here never undoes or fails the
+   * acknowledged ingest.
+   */
+  private publish(result: WriteResult, actorId: string | null): void {
+    const { raised, rows } = result.dedup;
+    const fresh = new Set(raised);
     try {
-      const rows = await this.alerts.findBy({ id: In([...raised, ...updated]) });
-      const byId = new Map(rows.map((r) => [String(r.id), r]));
-      for (const id of raised) {
-        const a = byId.get(id);
-        if (a) this.events.emit(AlertEvents.RAISED, { alert: toAlertDto(a) } satisfies AlertRaisedEvent);
-      }
-      for (const id of updated) {
-        const a = byId.get(id);
-        if (a) this.events.emit(AlertEvents.UPDATED, { alert: toAlertDto(a), change: 'deduplicated', actor_id: actorId } satisfies AlertUpdatedEvent);
+      for (const a of rows) {
+        if (fresh.has(a.id)) this.events.emit(AlertEvents.RAISED, { alert: toAlertDto(a) } satisfies AlertRaisedEvent);
+        else this.events.emit(AlertEvents.UPDATED, { alert: toAlertDto(a), change: 'deduplicated', actor_id: actorId } satisfies AlertUpdatedEvent);
       }
     } catch (e) {
       this.logger.warn(`alert events not published: ${(e as Error).message}`);

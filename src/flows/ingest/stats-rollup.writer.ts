@@ -9,27 +9,41 @@ export interface RollupInput {
   modelVersion: string | null;
 }
 
+const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+/** Start of the UTC minute, hour or day holding `at` (the epoch has whole UTC days: plain arithmetic). */
 function truncate(at: Date, unit: 'minute' | 'hour' | 'day'): string {
-  const d = new Date(at);
-  d.setUTCSeconds(0, 0);
-  if (unit !== 'minute') d.setUTCMinutes(0);
-  if (unit === 'day') d.setUTCHours(0);
-  return d.toISOString();
+  const ms = at.getTime();
+  return new Date(ms - (((ms % UNIT_MS[unit]) + UNIT_MS[unit]) % UNIT_MS[unit])).toISOString();
 }
 
 /** Counts per key, in key order (concurrent batches then lock the rollup rows in one order: no deadlock). */
-function count<K>(items: RollupInput[], keyOf: (i: RollupInput) => K | null, alerts = false): Map<string, { key: K; flows: number; alerts: number }> {
+function count<K extends readonly string[]>(
+  items: RollupInput[],
+  keyOf: (i: RollupInput) => K | null,
+  alerts = false,
+): { key: K; flows: number; alerts: number }[] {
   const out = new Map<string, { key: K; flows: number; alerts: number }>();
   for (const item of items) {
     const key = keyOf(item);
     if (key === null) continue;
-    const id = JSON.stringify(key);
-    const entry = out.get(id) ?? { key, flows: 0, alerts: 0 };
+    const id = key.join('\u0000');
+    let entry = out.get(id);
+    if (!entry) out.set(id, (entry = { key, flows: 0, alerts: 0 }));
     entry.flows++;
     if (alerts && item.isAlert) entry.alerts++;
-    out.set(id, entry);
   }
-  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+/** Bucket starts by time, computed once per distinct time of a batch (usually one: its receive time). */
+function bucketsOf(): (at: Date) => { minute: string; hour: string; day: string } {
+  const memo = new Map<number, { minute: string; hour: string; day: string }>();
+  return (at) => {
+    let b = memo.get(at.getTime());
+    if (!b) memo.set(at.getTime(), (b = { minute: truncate(at, 'minute'), hour: truncate(at, 'hour'), day: truncate(at, 'day').slice(0, 10) }));
+    return b;
+  };
 }
 
 /**
@@ -38,7 +52,8 @@ function count<K>(items: RollupInput[], keyOf: (i: RollupInput) => K | null, ale
  */
 export async function addToRollups(client: PoolClient, items: RollupInput[]): Promise<void> {
   if (items.length === 0) return;
-  const minute = [...count(items, (i) => [truncate(i.at, 'minute'), i.label] as const, true).values()];
+  const bucket = bucketsOf();
+  const minute = count(items, (i) => [bucket(i.at).minute, i.label] as const, true);
   await client.query(
     `INSERT INTO stats_minute (bucket, attack_type, flows, alerts)
      SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[])
@@ -47,8 +62,8 @@ export async function addToRollups(client: PoolClient, items: RollupInput[]): Pr
     [minute.map((m) => m.key[0]), minute.map((m) => m.key[1]), minute.map((m) => m.flows), minute.map((m) => m.alerts)],
   );
   const sources = [
-    ...[...count(items, (i) => (i.srcIp ? ([truncate(i.at, 'hour'), 'src', i.srcIp] as const) : null), true).values()],
-    ...[...count(items, (i) => (i.dstIp ? ([truncate(i.at, 'hour'), 'dst', i.dstIp] as const) : null), true).values()],
+    ...count(items, (i) => (i.srcIp ? ([bucket(i.at).hour, 'src', i.srcIp] as const) : null), true),
+    ...count(items, (i) => (i.dstIp ? ([bucket(i.at).hour, 'dst', i.dstIp] as const) : null), true),
   ];
   if (sources.length) {
     await client.query(
@@ -59,7 +74,7 @@ export async function addToRollups(client: PoolClient, items: RollupInput[]): Pr
       [sources.map((s) => s.key[0]), sources.map((s) => s.key[1]), sources.map((s) => s.key[2]), sources.map((s) => s.flows), sources.map((s) => s.alerts)],
     );
   }
-  const model = [...count(items, (i) => (i.modelVersion ? ([truncate(i.at, 'day').slice(0, 10), i.modelVersion, i.label] as const) : null)).values()];
+  const model = count(items, (i) => (i.modelVersion ? ([bucket(i.at).day, i.modelVersion, i.label] as const) : null));
   if (model.length) {
     await client.query(
       `INSERT INTO stats_model_day (bucket, model_version, predicted_label, predictions)

@@ -71,33 +71,55 @@ function fromArray(input: ArrayLike<unknown>): FeatureVectorResult {
   return errors.length ? { ok: false, errors } : { ok: true, values };
 }
 
+/** Resolution of a record key: a feature index, or one of these. */
+const IGNORED_KEY = -1;
+const UNKNOWN_KEY = -2;
+/** Record keys seen so far and what they name; bounded, so arbitrary keys cannot grow it without limit. */
+const KEY_CACHE = new Map<string, number>();
+const KEY_CACHE_LIMIT = 2048;
+
+function resolveKey(key: string): number {
+  const cached = KEY_CACHE.get(key);
+  if (cached !== undefined) return cached;
+  const name = normaliseHeader(key);
+  const index = name === undefined ? undefined : FEATURE_INDEX.get(name);
+  const resolved =
+    index !== undefined ? index : name !== undefined && (metaKeyOf(name) !== undefined || name === 'Label') ? IGNORED_KEY : UNKNOWN_KEY;
+  if (KEY_CACHE.size < KEY_CACHE_LIMIT) KEY_CACHE.set(key, resolved);
+  return resolved;
+}
+
 function fromRecord(input: Readonly<Record<string, unknown>>, options: FeatureVectorOptions): FeatureVectorResult {
   const values = new Float64Array(FEATURE_COUNT);
   const seen = new Uint8Array(FEATURE_COUNT);
-  const errors: FieldError[] = [];
-  for (const [key, raw] of Object.entries(input)) {
-    const name = normaliseHeader(key);
-    const index = name === undefined ? undefined : FEATURE_INDEX.get(name);
-    if (index === undefined) {
-      const known = name !== undefined && (metaKeyOf(name) !== undefined || name === 'Label');
-      if (!known && !options.allowUnknown) errors.push({ field: key, reason: 'unknown feature' });
+  let seenCount = 0;
+  let errors: FieldError[] | null = null;
+  const fail = (field: string, reason: string) => (errors ??= []).push({ field, reason });
+  for (const key in input) {
+    if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
+    const index = resolveKey(key);
+    if (index < 0) {
+      if (index === UNKNOWN_KEY && !options.allowUnknown) fail(key, 'unknown feature');
       continue;
     }
     if (seen[index]) {
-      errors.push({ field: key, reason: `repeats feature ${FEATURE_NAMES[index]}` });
+      fail(key, `repeats feature ${FEATURE_NAMES[index]}`);
       continue;
     }
     seen[index] = 1;
-    const value = parseFeatureValue(raw);
-    if (value === undefined) errors.push({ field: key, reason: 'must be a number' });
+    seenCount++;
+    const raw = input[key];
+    const value = typeof raw === 'number' ? raw : parseFeatureValue(raw);
+    if (value === undefined) fail(key, 'must be a number');
     else values[index] = value;
   }
   if (!seen[FWD_HEADER_LENGTH_DUPLICATE_INDEX] && seen[FWD_HEADER_LENGTH_INDEX]) {
     seen[FWD_HEADER_LENGTH_DUPLICATE_INDEX] = 1;
+    seenCount++;
     values[FWD_HEADER_LENGTH_DUPLICATE_INDEX] = values[FWD_HEADER_LENGTH_INDEX];
   }
-  FEATURE_NAMES.forEach((name, i) => {
-    if (!seen[i]) errors.push({ field: name, reason: 'missing' });
-  });
-  return errors.length ? { ok: false, errors } : { ok: true, values };
+  if (seenCount < FEATURE_COUNT) {
+    for (let i = 0; i < FEATURE_COUNT; i++) if (!seen[i]) fail(FEATURE_NAMES[i], 'missing');
+  }
+  return errors ? { ok: false, errors } : { ok: true, values };
 }
