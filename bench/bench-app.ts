@@ -26,6 +26,8 @@ export async function startBenchServer(overrides: Record<string, string> = {}): 
     HOST: '127.0.0.1',
     PORT: '0',
     INGEST_STREAM_ENABLED: 'false',
+    // the benchmarks measure the service, not the host's firewall
+    FIREWALL_DRIVER: 'dry-run',
     ...overrides,
   });
   const app = await createApp(config);

@@ -78,6 +78,30 @@ describe('ingest → alerts', () => {
     expect(folded.event_count).toBeGreaterThan(alert.event_count);
   });
 
+  it('folds concurrent batches of one storm into one alert, counting every verdict', async () => {
+    const ddos = rows.filter((r) => r.label === 'DDoS');
+    const batches = Array.from({ length: 8 }, (_, b) => ({
+      // each batch: the shared storm, plus a source of its own (a new alert per batch)
+      flows: [
+        ...ddos.map((r, i) => ({ ...flowFor(r, i, 12), flow_id: `storm-${b}-${i}`, src_ip: '198.18.12.1' })),
+        { ...flowFor(ddos[0], 0, 13), flow_id: `own-${b}`, src_ip: `198.18.13.${b + 1}` },
+      ],
+    }));
+    const results = await Promise.all(batches.map((body) => post('/flows/batch', body)));
+    expect(results.map((r) => r.statusCode)).toEqual(batches.map(() => 200));
+    const verdicts = results.flatMap((r) => r.json().flows as { label: string; alert_id: string | null }[]);
+    const stormAlerts = await db.query(`SELECT id::text, event_count FROM alerts WHERE src_ip = '198.18.12.1'`);
+    const stormVerdicts = verdicts.filter((v, i) => i % (ddos.length + 1) !== ddos.length && v.alert_id !== null);
+    const byAlert = new Map<string, number>();
+    for (const v of stormVerdicts) byAlert.set(`${v.label}`, (byAlert.get(`${v.label}`) ?? 0) + 1);
+    // one alert per attack type the storm was classified as, holding every one of those verdicts
+    expect(stormAlerts).toHaveLength(byAlert.size);
+    expect(stormAlerts.reduce((n: number, a: { event_count: number }) => n + a.event_count, 0)).toBe(stormVerdicts.length);
+    expect(new Set(stormVerdicts.map((v) => v.alert_id))).toEqual(new Set(stormAlerts.map((a: { id: string }) => a.id)));
+    expect(await count(`SELECT count(*) AS n FROM alerts WHERE src_ip << '198.18.13.0/24'`)).toBe(8);
+    expect(results.reduce((n, r) => n + r.json().alerts_raised, 0)).toBe(byAlert.size + 8);
+  });
+
   it('detects the attack classes of the fixture', async () => {
     const attacks = rows.filter((r) => r.label !== 'BENIGN');
     const res = await post('/flows/batch', { flows: attacks.map((r, i) => flowFor(r, i, 20)) });

@@ -66,32 +66,47 @@ function group(candidates: AlertCandidate[], severities: Map<string, Severity>):
   return groups;
 }
 
+/** How the writer asks for alert rows back: a `RETURNING` list (`a.col AS "prop"`) and its output names. */
+export interface AlertColumns {
+  returning: string;
+  names: string;
+}
+
 /**
  * Raises alerts for a batch of verdicts, folding every verdict with the same (source IP, destination IP, attack
  * type) as an open alert seen within the window into that alert (count, last seen, max confidence, risk), in the
  * caller's transaction. Keys are locked with transaction-scoped advisory locks, in a fixed order, so concurrent
- * batches neither duplicate an alert nor deadlock.
+ * batches neither duplicate an alert nor deadlock; then one statement finds the open alerts, folds into them and
+ * inserts the rest (two round trips in all).
  */
 export async function raiseAlerts(
   client: PoolClient,
   candidates: AlertCandidate[],
   severities: Map<string, Severity>,
   windowSeconds: number,
-  returning: string,
+  columns: AlertColumns,
 ): Promise<DedupOutcome> {
   if (candidates.length === 0) return { alertIds: [], raised: [], updated: [], rows: [] };
   const groups = [...group(candidates, severities).values()];
-  const keys = groups.map((g) => g.key);
   await client.query(
     `SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 7081) AS h FROM unnest($1::text[]) k ORDER BY 1) s`,
-    [keys],
+    [groups.map((g) => g.key)],
   );
-  const open = await findOpen(client, groups, windowSeconds);
+  const rows = await foldOrInsert(client, groups, windowSeconds, columns);
   const idByKey = new Map<string, string>();
-  const updated = await foldInto(client, groups.filter((g) => open.has(g.key)), open, returning);
-  for (const g of groups) if (open.has(g.key)) idByKey.set(g.key, open.get(g.key)!);
-  const fresh = groups.filter((g) => !open.has(g.key));
-  const raised = await insertAlerts(client, fresh, returning);
+  const updated: AlertEntity[] = [];
+  const raised: AlertEntity[] = [];
+  const folded = new Set<number>();
+  for (const { _ord, ...alert } of rows) {
+    if (_ord === null) raised.push(alert);
+    else {
+      folded.add(_ord);
+      updated.push(alert);
+      idByKey.set(groups[_ord].key, alert.id);
+    }
+  }
+  const fresh = groups.filter((_, i) => !folded.has(i));
+  if (fresh.length !== raised.length) throw new Error(`alert de-duplication: ${fresh.length} new keys but ${raised.length} rows inserted`);
   fresh.forEach((g, i) => idByKey.set(g.key, raised[i].id));
   return {
     alertIds: candidates.map((c) => idByKey.get(keyOf(c))!),
@@ -101,68 +116,68 @@ export async function raiseAlerts(
   };
 }
 
-async function findOpen(client: PoolClient, groups: Group[], windowSeconds: number): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ key: string; id: string }>(
-    `SELECT u.key, a.id::text AS id
-       FROM unnest($1::text[], $2::inet[], $3::inet[], $4::text[]) AS u(key, s, d, t)
-       CROSS JOIN LATERAL (
+/**
+ * One statement: each group's open alert (same key, active or investigating, seen within the window) is updated;
+ * groups without one (or whose alert vanished meanwhile) are inserted, in group order. Updated rows carry their
+ * group's index as `_ord`; inserted rows come back in insertion order with a null `_ord`.
+ */
+async function foldOrInsert(
+  client: PoolClient,
+  groups: Group[],
+  windowSeconds: number,
+  columns: AlertColumns,
+): Promise<(AlertEntity & { _ord: number | null })[]> {
+  const col = <T>(f: (g: Group, i: number) => T) => groups.map(f);
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const { rows } = await client.query<AlertEntity & { _ord: number | null }>(
+    `WITH u AS (
+       SELECT * FROM unnest($1::int[], $2::inet[], $3::inet[], $4::text[], $5::int[], $6::timestamptz[],
+                            $7::timestamptz[], $8::real[], $9::real[], $10::risk_level[], $11::text[], $12::int[],
+                            $13::int[], $14::smallint[], $15::bigint[], $16::timestamptz[], $17::text[], $18::jsonb[],
+                            $19::jsonb[], $20::real[], $21::jsonb[])
+         AS u(ord, s, d, t, n, first_seen, last_seen, confidence, max_confidence, risk, source, src_port, dst_port,
+              protocol, flow_id, flow_received_at, model_version, top_probabilities, explanation, anomaly_score, details)
+     ), open AS (
+       SELECT u.ord, o.id FROM u CROSS JOIN LATERAL (
          SELECT id FROM alerts a
           WHERE a.status IN ('active', 'investigating') AND a.attack_type = u.t
             AND (a.src_ip = u.s OR (u.s IS NULL AND a.src_ip IS NULL))
             AND (a.dst_ip = u.d OR (u.d IS NULL AND a.dst_ip IS NULL))
-            AND a.last_seen >= now() - make_interval(secs => $5)
-          ORDER BY a.last_seen DESC LIMIT 1) a`,
-    [groups.map((g) => g.key), groups.map((g) => g.first.srcIp), groups.map((g) => g.first.dstIp), groups.map((g) => g.first.attackType), windowSeconds],
-  );
-  return new Map(rows.map((r) => [r.key, r.id]));
-}
-
-async function foldInto(client: PoolClient, groups: Group[], open: Map<string, string>, returning: string): Promise<AlertEntity[]> {
-  if (groups.length === 0) return [];
-  const { rows } = await client.query<AlertEntity>(
-    `UPDATE alerts a SET
-        event_count = a.event_count + u.n,
-        last_seen = GREATEST(a.last_seen, u.last_seen),
-        confidence = u.confidence,
-        max_confidence = GREATEST(a.max_confidence, u.max_confidence),
-        risk_level = GREATEST(a.risk_level, u.risk),
-        updated_at = now()
-       FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::real[], $5::real[], $6::risk_level[])
-         AS u(id, n, last_seen, confidence, max_confidence, risk)
-      WHERE a.id = u.id
-      RETURNING ${returning}`,
+            AND a.last_seen >= now() - make_interval(secs => $22)
+          ORDER BY a.last_seen DESC LIMIT 1) o
+     ), upd AS (
+       UPDATE alerts a SET
+           event_count = a.event_count + u.n,
+           last_seen = GREATEST(a.last_seen, u.last_seen),
+           confidence = u.confidence,
+           max_confidence = GREATEST(a.max_confidence, u.max_confidence),
+           risk_level = GREATEST(a.risk_level, u.risk),
+           updated_at = now()
+         FROM open JOIN u ON u.ord = open.ord
+        WHERE a.id = open.id
+       RETURNING u.ord AS "_ord", ${columns.returning}
+     ), ins AS (
+       INSERT INTO alerts AS a (attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
+                                dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
+                                model_version, top_probabilities, explanation, anomaly_score, details)
+       SELECT u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
+              u.n, u.first_seen, u.last_seen, u.flow_id, u.flow_received_at, u.model_version, u.top_probabilities,
+              u.explanation, u.anomaly_score, u.details
+         FROM u WHERE u.ord NOT IN (SELECT "_ord" FROM upd)
+        ORDER BY u.ord
+       RETURNING ${columns.returning}
+     )
+     SELECT "_ord", ${columns.names} FROM upd
+     UNION ALL
+     SELECT NULL::int, ${columns.names} FROM ins`,
     [
-      groups.map((g) => open.get(g.key)),
-      groups.map((g) => g.count),
-      groups.map((g) => g.last.seenAt),
-      groups.map((g) => g.last.confidence),
-      groups.map((g) => g.best.confidence),
-      groups.map((g) => g.risk),
-    ],
-  );
-  return rows;
-}
-
-async function insertAlerts(client: PoolClient, groups: Group[], returning: string): Promise<AlertEntity[]> {
-  if (groups.length === 0) return [];
-  const col = <T>(f: (g: Group) => T) => groups.map(f);
-  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const { rows } = await client.query<AlertEntity>(
-    `INSERT INTO alerts AS a (attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
-                         dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
-                         model_version, top_probabilities, explanation, anomaly_score, details)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::risk_level[], $4::real[], $5::real[], $6::inet[], $7::inet[],
-                          $8::int[], $9::int[], $10::smallint[], $11::int[], $12::timestamptz[], $13::timestamptz[],
-                          $14::bigint[], $15::timestamptz[], $16::text[], $17::jsonb[], $18::jsonb[], $19::real[],
-                          $20::jsonb[])
-     RETURNING ${returning}`,
-    [
-      col((g) => g.first.attackType), col((g) => g.first.source), col((g) => g.risk), col((g) => g.best.confidence),
-      col((g) => g.best.confidence), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.best.srcPort),
-      col((g) => g.best.dstPort), col((g) => g.best.protocol), col((g) => g.count), col((g) => g.first.seenAt),
-      col((g) => g.last.seenAt), col((g) => g.first.flowId), col((g) => g.first.flowReceivedAt),
-      col((g) => g.best.modelVersion), col((g) => json(g.best.topProbabilities)), col((g) => json(g.best.explanation)),
-      col((g) => g.best.anomalyScore), col((g) => json(g.best.details)),
+      col((_, i) => i), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.first.attackType),
+      col((g) => g.count), col((g) => g.first.seenAt), col((g) => g.last.seenAt), col((g) => g.last.confidence),
+      col((g) => g.best.confidence), col((g) => g.risk), col((g) => g.first.source), col((g) => g.best.srcPort),
+      col((g) => g.best.dstPort), col((g) => g.best.protocol), col((g) => g.first.flowId),
+      col((g) => g.first.flowReceivedAt), col((g) => g.best.modelVersion), col((g) => json(g.best.topProbabilities)),
+      col((g) => json(g.best.explanation)), col((g) => g.best.anomalyScore), col((g) => json(g.best.details)),
+      windowSeconds,
     ],
   );
   return rows;

@@ -36,14 +36,29 @@ function encode(row: FlowRowToWrite, ctx: FlowBatchContext, receivedAt: string):
   ].join('\t');
 }
 
+const reserveSql = (count: number) => {
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot reserve ${count} flow ids`);
+  // one row holding every id (a thousand one-column rows cost more to receive than one string to split)
+  return `SELECT string_agg(nextval(pg_get_serial_sequence('flows', 'id'))::text, ',') AS ids FROM generate_series(1, ${count})`;
+};
+
+const idsOf = (row: { ids: string | null } | undefined): string[] => (row?.ids ? row.ids.split(',') : []);
+
 /** Reserves `count` flow ids from the identity sequence, so alerts and flows can reference each other. */
 export async function reserveFlowIds(client: PoolClient, count: number): Promise<string[]> {
   if (count === 0) return [];
-  const { rows } = await client.query<{ id: string }>(
-    `SELECT nextval(pg_get_serial_sequence('flows', 'id'))::text AS id FROM generate_series(1, $1)`,
-    [count],
-  );
-  return rows.map((r) => r.id);
+  const { rows } = await client.query<{ ids: string | null }>(reserveSql(count));
+  return idsOf(rows[0]);
+}
+
+/** Starts a transaction and reserves `count` flow ids in the same round trip. */
+export async function beginReservingFlowIds(client: PoolClient, count: number): Promise<string[]> {
+  if (count === 0) {
+    await client.query('BEGIN');
+    return [];
+  }
+  const results = (await client.query(`BEGIN; ${reserveSql(count)}`)) as unknown as { rows: { ids: string | null }[] }[];
+  return idsOf(results[1].rows[0]);
 }
 
 /** Writes flows with one COPY … FROM STDIN in the caller's transaction. */

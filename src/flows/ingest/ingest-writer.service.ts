@@ -7,8 +7,8 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import { AlertEntity } from '../../alerts/alert.entity';
 import { Severity } from '../../alerts/risk-level';
 import { AppConfig } from '../../config/app-config';
-import { AlertCandidate, DedupOutcome, raiseAlerts } from './alert-dedup.writer';
-import { copyFlows, FlowBatchContext, FlowRowToWrite, reserveFlowIds } from './flow-copy.writer';
+import { AlertCandidate, AlertColumns, DedupOutcome, raiseAlerts } from './alert-dedup.writer';
+import { beginReservingFlowIds, copyFlows, FlowBatchContext, FlowRowToWrite } from './flow-copy.writer';
 import { ValidatedFlow } from './flow-input';
 import { addToRollups } from './stats-rollup.writer';
 import { BENIGN, Verdict } from './verdict';
@@ -66,17 +66,18 @@ export interface WriteOptions {
 @Injectable()
 export class IngestWriter {
   private severities: { at: number; map: Map<string, Severity> } | null = null;
-  /** `RETURNING` list of every alert column under its entity property name (rows come back entity-shaped). */
-  private readonly alertColumns: string;
+  /** Every alert column under its entity property name (rows come back entity-shaped). */
+  private readonly alertColumns: AlertColumns;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<AppConfig, true>,
   ) {
-    this.alertColumns = dataSource
-      .getMetadata(AlertEntity)
-      .columns.map((c) => `a.${c.databaseName} AS "${c.propertyName}"`)
-      .join(', ');
+    const columns = dataSource.getMetadata(AlertEntity).columns;
+    this.alertColumns = {
+      returning: columns.map((c) => `a.${c.databaseName} AS "${c.propertyName}"`).join(', '),
+      names: columns.map((c) => `"${c.propertyName}"`).join(', '),
+    };
   }
 
   async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>, options: WriteOptions = {}): Promise<WriteResult> {
@@ -85,8 +86,8 @@ export class IngestWriter {
     const client = (await runner.connect()) as PoolClient;
     const receivedAt = new Date();
     try {
-      await client.query('BEGIN');
-      const result = await this.writeInTransaction(client, items, { ...ctx, receivedAt }, severities);
+      const flowIds = await beginReservingFlowIds(client, items.length);
+      const result = await this.writeInTransaction(client, items, flowIds, { ...ctx, receivedAt }, severities);
       await options.beforeCommit?.(client, result);
       await client.query('COMMIT');
       return result;
@@ -101,10 +102,10 @@ export class IngestWriter {
   private async writeInTransaction(
     client: PoolClient,
     items: ClassifiedFlow[],
+    flowIds: string[],
     ctx: FlowBatchContext,
     severities: Map<string, Severity>,
   ): Promise<WriteResult> {
-    const flowIds = await reserveFlowIds(client, items.length);
     const alerting = items.map((item, i) => ({ item, i })).filter(({ item }) => item.alert !== null);
     const candidates: AlertCandidate[] = alerting.map(({ item, i }) => ({
       ...item.alert!,

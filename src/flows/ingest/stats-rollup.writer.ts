@@ -54,34 +54,32 @@ export async function addToRollups(client: PoolClient, items: RollupInput[]): Pr
   if (items.length === 0) return;
   const bucket = bucketsOf();
   const minute = count(items, (i) => [bucket(i.at).minute, i.label] as const, true);
-  await client.query(
-    `INSERT INTO stats_minute (bucket, attack_type, flows, alerts)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[])
-     ON CONFLICT (bucket, attack_type) DO UPDATE
-       SET flows = stats_minute.flows + EXCLUDED.flows, alerts = stats_minute.alerts + EXCLUDED.alerts`,
-    [minute.map((m) => m.key[0]), minute.map((m) => m.key[1]), minute.map((m) => m.flows), minute.map((m) => m.alerts)],
-  );
   const sources = [
     ...count(items, (i) => (i.srcIp ? ([bucket(i.at).hour, 'src', i.srcIp] as const) : null), true),
     ...count(items, (i) => (i.dstIp ? ([bucket(i.at).hour, 'dst', i.dstIp] as const) : null), true),
   ];
-  if (sources.length) {
-    await client.query(
-      `INSERT INTO stats_sources_hour (bucket, direction, ip, flows, alerts)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::inet[], $4::bigint[], $5::bigint[])
-       ON CONFLICT (bucket, direction, ip) DO UPDATE
-         SET flows = stats_sources_hour.flows + EXCLUDED.flows, alerts = stats_sources_hour.alerts + EXCLUDED.alerts`,
-      [sources.map((s) => s.key[0]), sources.map((s) => s.key[1]), sources.map((s) => s.key[2]), sources.map((s) => s.flows), sources.map((s) => s.alerts)],
-    );
-  }
   const model = count(items, (i) => (i.modelVersion ? ([bucket(i.at).day, i.modelVersion, i.label] as const) : null));
-  if (model.length) {
-    await client.query(
-      `INSERT INTO stats_model_day (bucket, model_version, predicted_label, predictions)
-       SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::bigint[])
-       ON CONFLICT (bucket, model_version, predicted_label) DO UPDATE
-         SET predictions = stats_model_day.predictions + EXCLUDED.predictions`,
-      [model.map((m) => m.key[0]), model.map((m) => m.key[1]), model.map((m) => m.key[2]), model.map((m) => m.flows)],
-    );
-  }
+  // one statement (one round trip) for the three rollups; each part inserts nothing when its arrays are empty
+  await client.query(
+    `WITH minute AS (
+       INSERT INTO stats_minute (bucket, attack_type, flows, alerts)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[])
+       ON CONFLICT (bucket, attack_type) DO UPDATE
+         SET flows = stats_minute.flows + EXCLUDED.flows, alerts = stats_minute.alerts + EXCLUDED.alerts
+     ), sources AS (
+       INSERT INTO stats_sources_hour (bucket, direction, ip, flows, alerts)
+       SELECT * FROM unnest($5::timestamptz[], $6::text[], $7::inet[], $8::bigint[], $9::bigint[])
+       ON CONFLICT (bucket, direction, ip) DO UPDATE
+         SET flows = stats_sources_hour.flows + EXCLUDED.flows, alerts = stats_sources_hour.alerts + EXCLUDED.alerts
+     )
+     INSERT INTO stats_model_day (bucket, model_version, predicted_label, predictions)
+     SELECT * FROM unnest($10::date[], $11::text[], $12::text[], $13::bigint[])
+     ON CONFLICT (bucket, model_version, predicted_label) DO UPDATE
+       SET predictions = stats_model_day.predictions + EXCLUDED.predictions`,
+    [
+      minute.map((m) => m.key[0]), minute.map((m) => m.key[1]), minute.map((m) => m.flows), minute.map((m) => m.alerts),
+      sources.map((s) => s.key[0]), sources.map((s) => s.key[1]), sources.map((s) => s.key[2]), sources.map((s) => s.flows), sources.map((s) => s.alerts),
+      model.map((m) => m.key[0]), model.map((m) => m.key[1]), model.map((m) => m.key[2]), model.map((m) => m.flows),
+    ],
+  );
 }

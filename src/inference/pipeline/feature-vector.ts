@@ -89,28 +89,51 @@ function resolveKey(key: string): number {
   return resolved;
 }
 
+/**
+ * Resolutions of the keys of the last records seen, by key order. A sensor sends the same keys in the same order
+ * every time, so most records are resolved by comparing their keys with a previous record's (interned strings:
+ * cheap) instead of normalising each one.
+ */
+const SHAPES: { keys: string[]; indices: Int32Array }[] = [];
+const SHAPE_LIMIT = 8;
+
+function indicesOf(keys: string[]): Int32Array {
+  for (const shape of SHAPES) {
+    if (shape.keys.length !== keys.length) continue;
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) same = shape.keys[i] === keys[i];
+    if (same) return shape.indices;
+  }
+  const indices = Int32Array.from(keys, resolveKey);
+  if (SHAPES.length >= SHAPE_LIMIT) SHAPES.pop();
+  SHAPES.unshift({ keys, indices });
+  return indices;
+}
+
 function fromRecord(input: Readonly<Record<string, unknown>>, options: FeatureVectorOptions): FeatureVectorResult {
   const values = new Float64Array(FEATURE_COUNT);
   const seen = new Uint8Array(FEATURE_COUNT);
   let seenCount = 0;
   let errors: FieldError[] | null = null;
   const fail = (field: string, reason: string) => (errors ??= []).push({ field, reason });
-  for (const key in input) {
-    if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
-    const index = resolveKey(key);
+  const keys = Object.keys(input);
+  const raws = Object.values(input);
+  const indices = indicesOf(keys);
+  for (let k = 0; k < keys.length; k++) {
+    const index = indices[k];
     if (index < 0) {
-      if (index === UNKNOWN_KEY && !options.allowUnknown) fail(key, 'unknown feature');
+      if (index === UNKNOWN_KEY && !options.allowUnknown) fail(keys[k], 'unknown feature');
       continue;
     }
     if (seen[index]) {
-      fail(key, `repeats feature ${FEATURE_NAMES[index]}`);
+      fail(keys[k], `repeats feature ${FEATURE_NAMES[index]}`);
       continue;
     }
     seen[index] = 1;
     seenCount++;
-    const raw = input[key];
+    const raw = raws[k];
     const value = typeof raw === 'number' ? raw : parseFeatureValue(raw);
-    if (value === undefined) fail(key, 'must be a number');
+    if (value === undefined) fail(keys[k], 'must be a number');
     else values[index] = value;
   }
   if (!seen[FWD_HEADER_LENGTH_DUPLICATE_INDEX] && seen[FWD_HEADER_LENGTH_INDEX]) {
