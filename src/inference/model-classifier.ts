@@ -78,16 +78,15 @@ export class ModelClassifier extends FlowClassifier implements OnApplicationShut
   }
 
   async classify(vectors: Float64Array[]): Promise<Verdict[]> {
-    const predictions = await this.active.predict(vectors);
-    const processed = await this.active.transform(vectors);
+    const predictions = await this.active.predict(vectors, { explain: 'attacks' });
     this.compareWithShadow(vectors, predictions);
-    return predictions.map((p, i) => ({
+    return predictions.map((p) => ({
       label: p.label,
       confidence: p.confidence,
       top3: p.top3,
       explanation: p.explanation,
       anomalyScore: p.anomalyScore,
-      processed: processed.rows[i],
+      processed: p.input,
     }));
   }
 

@@ -88,16 +88,6 @@ export class ModelRuntime implements OnApplicationShutdown {
     });
   }
 
-  /** The model input (the fitted transform's output) of raw vectors: one row per vector. */
-  async transform(vectors: readonly (number[] | Float64Array)[]): Promise<{ width: number; rows: Float32Array[] }> {
-    return this.withActive(async (slot) => {
-      const { transform } = slot.model.parts;
-      const width = transform.outputSize;
-      const data = transform.applyBatch(vectors);
-      return { width, rows: vectors.map((_, i) => data.subarray(i * width, (i + 1) * width)) };
-    });
-  }
-
   info(): ModelRuntimeInfo {
     return this.describe(this.requireActive());
   }

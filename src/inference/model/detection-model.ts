@@ -29,11 +29,16 @@ export interface Prediction {
   anomalyScore: number;
   /** The features that weighed most for the verdict, largest magnitude first (empty when not requested). */
   explanation: FeatureContribution[];
+  /** The model input this verdict was computed from (the fitted transform's output: "processed features"). */
+  input: Float32Array;
 }
 
 export interface PredictOptions {
-  /** Compute explanations (one extra backward pass). Default true. */
-  explain?: boolean;
+  /**
+   * Compute explanations (one extra backward pass): for every flow (`true`, the default), for none, or only for
+   * flows with a verdict other than BENIGN (`'attacks'`: the ones that raise alerts, usually a small share).
+   */
+  explain?: boolean | 'attacks';
   /** Features per explanation. Default 3. */
   explainTop?: number;
 }
@@ -77,20 +82,39 @@ export class DetectionModel {
     if (this.disposed) throw new Error('model disposed');
     if (vectors.length === 0) return [];
     const width = this.parts.transform.outputSize;
+    const explain = options.explain ?? true;
+    const top = options.explainTop ?? 3;
     const input = this.parts.transform.applyBatch(vectors);
-    const { probabilities, gradients } = await this.infer(input, vectors.length, options.explain ?? true);
+    const { probabilities, gradients } = await this.infer(input, vectors.length, explain === true);
     const scores = this.parts.forest.scoreBatch(input, width);
     const classCount = this.parts.labels.length;
     const row = (values: Float32Array, i: number) => values.subarray(i * width, (i + 1) * width);
-    return vectors.map((raw, i) =>
+    const predictions = vectors.map((raw, i) =>
       this.toPrediction(
         raw,
         probabilities.subarray(i * classCount, (i + 1) * classCount),
         scores[i],
-        gradients ? { gradient: row(gradients, i), input: row(input, i) } : undefined,
-        options.explainTop ?? 3,
+        row(input, i),
+        gradients ? row(gradients, i) : undefined,
+        top,
       ),
     );
+    if (explain === 'attacks') await this.explainAttacks(vectors, input, predictions, top);
+    return predictions;
+  }
+
+  /** Adds explanations to the predictions that are not BENIGN, with a backward pass over those rows only. */
+  private async explainAttacks(vectors: readonly ArrayLike<number>[], input: Float32Array, predictions: Prediction[], top: number): Promise<void> {
+    const width = this.parts.transform.outputSize;
+    const picked = predictions.flatMap((p, i) => (p.label === BENIGN_LABEL ? [] : [i]));
+    if (picked.length === 0) return;
+    const subset = new Float32Array(picked.length * width);
+    picked.forEach((i, k) => subset.set(input.subarray(i * width, (i + 1) * width), k * width));
+    const { gradients } = await this.infer(subset, picked.length, true);
+    picked.forEach((i, k) => {
+      const at = k * width;
+      predictions[i].explanation = this.explain(vectors[i], gradients!.subarray(at, at + width), subset.subarray(at, at + width), top);
+    });
   }
 
   /** Runs a few batches so that the backend has compiled its kernels before the first real request. */
@@ -146,19 +170,20 @@ export class DetectionModel {
     raw: ArrayLike<number>,
     probabilities: Float32Array,
     anomalyScore: number,
-    grads: { gradient: Float32Array; input: Float32Array } | undefined,
+    input: Float32Array,
+    gradient: Float32Array | undefined,
     explainTop: number,
   ): Prediction {
-    const ranked = Array.from(probabilities, (probability, k) => ({ label: this.parts.labels[k], probability }));
-    ranked.sort((a, b) => b.probability - a.probability);
-    const best = ranked[0];
+    const top3 = topClasses(probabilities, this.parts.labels, 3);
+    const best = top3[0];
     const anomalous = best.label === BENIGN_LABEL && anomalyScore >= this.parts.anomalyThreshold;
     return {
       label: anomalous ? ANOMALY_LABEL : best.label,
       confidence: anomalous ? anomalyScore : best.probability,
-      top3: ranked.slice(0, 3),
+      top3,
       anomalyScore,
-      explanation: grads ? this.explain(raw, grads.gradient, grads.input, explainTop) : [],
+      explanation: gradient ? this.explain(raw, gradient, input, explainTop) : [],
+      input,
     };
   }
 
@@ -172,15 +197,33 @@ export class DetectionModel {
     const sources = this.parts.transform.outputSources;
     const byFeature = new Float64Array(FEATURE_NAMES.length);
     for (let c = 0; c < gradient.length; c++) byFeature[sources[c]] += gradient[c] * input[c];
-    const picked: number[] = [];
-    for (let k = 0; k < Math.min(top, byFeature.length); k++) {
-      let best = -1;
-      for (let j = 0; j < byFeature.length; j++) {
-        if (picked.includes(j)) continue;
-        if (best < 0 || Math.abs(byFeature[j]) > Math.abs(byFeature[best])) best = j;
-      }
-      picked.push(best);
-    }
-    return picked.map((j) => ({ feature: FEATURE_NAMES[j], value: raw[j], contribution: byFeature[j] }));
+    return largest(byFeature, top, Math.abs).map((j) => ({ feature: FEATURE_NAMES[j], value: raw[j], contribution: byFeature[j] }));
   }
+}
+
+/**
+ * Indices of the `n` largest `measure(values[i])`, largest first (the earlier index among equals): a selection in
+ * one pass, cheaper than sorting when n is small.
+ */
+function largest(values: ArrayLike<number>, n: number, measure: (v: number) => number = (v) => v): number[] {
+  const picked: number[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const score = measure(values[i]);
+    if (picked.length === n && !(score > scores[n - 1])) continue;
+    // insert, shifting smaller ones down (the last one drops out when the selection is full)
+    let at = picked.length === n ? n - 1 : picked.length;
+    while (at > 0 && score > scores[at - 1]) {
+      picked[at] = picked[at - 1];
+      scores[at] = scores[at - 1];
+      at--;
+    }
+    picked[at] = i;
+    scores[at] = score;
+  }
+  return picked;
+}
+
+function topClasses(probabilities: Float32Array, labels: readonly string[], n: number): ClassProbability[] {
+  return largest(probabilities, Math.min(n, labels.length)).map((k) => ({ label: labels[k], probability: probabilities[k] }));
 }

@@ -78,6 +78,18 @@ describe('training round trip on the fixture', () => {
     const quiet = await model.predict(flows.features.slice(0, 2), { explain: false });
     expect(quiet.map((p) => p.explanation)).toEqual([[], []]);
     expect(quiet.map((p) => p.label)).toEqual(predictions.slice(0, 2).map((p) => p.label));
+
+    // explanations for attack verdicts only: the same verdicts and, for those rows, the same explanations
+    const all = await model.predict(flows.features, { explainTop: 4 });
+    const attacks = await model.predict(flows.features, { explainTop: 4, explain: 'attacks' });
+    expect(attacks.map((p) => [p.label, p.top3])).toEqual(all.map((p) => [p.label, p.top3]));
+    expect(attacks.some((p) => p.label === 'BENIGN') && attacks.some((p) => p.label !== 'BENIGN')).toBe(true);
+    attacks.forEach((p, i) => {
+      if (p.label === 'BENIGN') expect(p.explanation).toEqual([]);
+      else expect(p.explanation.map((e) => [e.feature, e.contribution])).toEqual(all[i].explanation.map((e) => [e.feature, expect.closeTo(e.contribution, 4)]));
+    });
+    // the processed features each verdict was computed from are the fitted transform's output
+    expect(Array.from(all[0].input)).toEqual(Array.from(model.parts.transform.apply(flows.features[0])));
     model.dispose();
     await expect(model.predict(flows.features.slice(0, 1))).rejects.toThrow(/disposed/);
   });
