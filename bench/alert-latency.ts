@@ -9,9 +9,9 @@ import { BenchServer } from './bench-app';
 const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
 
 /**
- * Steady ingest at `flowsPerSecond` (batches every 100 ms) for `seconds`; each batch carries one attack flow
- * from a fresh source address. Returns the sorted delays (ms) from the POST to its `attack_detected` event
- * reaching a Socket.IO client.
+ * Steady ingest at `flowsPerSecond` (batches every 100 ms) for one second of warm-up and then `seconds`; each
+ * batch carries one attack flow from a fresh source address. Returns the sorted delays (ms) from the POST to its
+ * `attack_detected` event reaching a Socket.IO client, after the warm-up.
  */
 export async function measureAlertLatency(server: BenchServer, key: string, rows: FlowRow[], flowsPerSecond: number, seconds: number): Promise<number[]> {
   const email = `latency-${Date.now()}@example.test`;
@@ -33,16 +33,17 @@ export async function measureAlertLatency(server: BenchServer, key: string, rows
   const attack = rows.find((r) => r.label === 'DDoS')!;
   const perBatch = Math.max(1, Math.round(flowsPerSecond / 10));
   const ticks = seconds * 10;
+  const warmUp = 10;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
-  for (let t = 0; t < ticks; t++) {
+  for (let t = 0; t < warmUp + ticks; t++) {
     const src = `198.18.${200 + (t >> 8)}.${t & 255}`;
     const flows = [
       { src_ip: src, dst_ip: '198.19.9.9', dst_port: 80, protocol: 6, features: featuresOf(attack) },
       ...Array.from({ length: perBatch - 1 }, (_, i) => ({ src_ip: '198.18.250.1', dst_ip: '198.19.9.9', features: featuresOf(benign[(t + i) % benign.length]) })),
     ];
     const body = JSON.stringify({ flows });
-    sentAt.set(src, performance.now());
+    if (t >= warmUp) sentAt.set(src, performance.now());
     inFlight.push(
       fetch(`${server.url}/api/v1/flows/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body }).then(async (r) => {
         await r.arrayBuffer();
