@@ -12,6 +12,7 @@ import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './infra/health/health.module';
 import { LoggingModule } from './infra/logging/logging.module';
 import { MetricsModule } from './infra/metrics/metrics.module';
+import { bullRootOptions } from './infra/queues/bull-options';
 import { RedisModule } from './infra/redis/redis.module';
 import { NetworkModule } from './network/network.module';
 import { FlowsModule } from './flows/flows.module';
@@ -19,6 +20,31 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 import { StatsModule } from './stats/stats.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { runsWorkers, servesApi } from './config/process-role';
+import { FlowsWorkerModule } from './flows/flows-worker.module';
+import { InferenceWorkerModule } from './inference/inference-worker.module';
+import { BullBoardModule } from './infra/bull-board/bull-board.module';
+import { LifecycleModule } from './infra/lifecycle/lifecycle.module';
+import { NetworkWorkerModule } from './network/network-worker.module';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module';
+import { RealtimeRelayModule } from './realtime/realtime-relay.module';
+import { SystemStatusModule } from './realtime/system-status.module';
+
+/**
+ * The modules that differ by process role (see `config/process-role.ts`). Background work (Bull processors, the
+ * stream consumer, schedules) runs only in `worker` and `all`; what serves clients only in `api` and `all`; a
+ * worker relays its realtime events through Redis. Every other module is part of every role.
+ */
+function roleModules(config: AppConfig): NonNullable<DynamicModule['imports']> {
+  const { role } = config.app;
+  return [
+    ...(runsWorkers(role)
+      ? [ScheduleModule.forRoot(), FlowsWorkerModule, NetworkWorkerModule, InferenceWorkerModule, NotificationsWorkerModule]
+      : []),
+    ...(servesApi(role) ? [SystemStatusModule, ...(config.bullBoard.enabled ? [BullBoardModule] : [])] : [RealtimeRelayModule]),
+  ];
+}
 
 @Module({})
 export class AppModule {
@@ -46,14 +72,13 @@ export class AppModule {
         RedisModule,
         BullModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (cfg: ConfigService<AppConfig, true>) => ({
-            url: cfg.get('redis.url', { infer: true }),
-            prefix: `${cfg.get('redis.keyPrefix', { infer: true })}:bull`,
-          }),
+          useFactory: (cfg: ConfigService<AppConfig, true>) =>
+            bullRootOptions(cfg.get('redis.url', { infer: true }), cfg.get('redis.keyPrefix', { infer: true })),
         }),
         EventEmitterModule.forRoot({ wildcard: false }),
-        ScheduleModule.forRoot(),
+        LifecycleModule,
         MetricsModule,
+        RateLimitModule,
         HealthModule,
         AuditModule,
         UsersModule,
@@ -64,6 +89,7 @@ export class AppModule {
         RealtimeModule,
         StatsModule,
         NotificationsModule,
+        ...roleModules(config),
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { AppConfig, loadConfig } from './config/app-config';
 import { EnvValidationError } from './config/env.schema';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { ensureRedis, RedisUnavailableError } from './infra/redis/redis-bootstrap';
 
 /** Loads the configuration; an invalid environment ends the process with each variable and reason. */
@@ -16,9 +15,13 @@ export function loadConfigOrExit(overrides: Record<string, string> = {}): AppCon
   }
 }
 
+/** Services this process started for itself (an embedded PostgreSQL), stopped by `releaseServices()`. */
+const started: (() => Promise<void>)[] = [];
+
 /**
  * Makes sure Redis answers (starting a local redis-server if allowed) and resolves the database: the configured
- * DATABASE_URL, or an embedded PostgreSQL when none is set. The embedded server stops when the process exits.
+ * DATABASE_URL, or an embedded PostgreSQL when none is set. The embedded server stops with `releaseServices()`
+ * (after the application has closed its connections), or when the process exits.
  */
 export async function resolveServices(config: AppConfig): Promise<AppConfig> {
   try {
@@ -32,5 +35,28 @@ export async function resolveServices(config: AppConfig): Promise<AppConfig> {
   }
   if (config.database.url) return config;
   const embedded = await startEmbeddedPostgres(config.database.embeddedDir, config.database.embeddedPort);
+  started.push(() => embedded.stop());
   return { ...config, database: { ...config.database, url: embedded.url } };
+}
+
+/** Stops what `resolveServices` started. */
+export async function releaseServices(): Promise<void> {
+  for (const stop of started.splice(0).reverse()) await stop();
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Loaded only when it is used: the `embedded-postgres` package (through `async-exit-hook`) stops its servers and
+ * exits the process on SIGINT and SIGTERM as soon as it is loaded, which would cut a graceful shutdown short.
+ * Its handlers for those two signals are removed (the graceful shutdown stops the server after the application);
+ * those for the process's exit stay, as a last resort.
+ */
+async function startEmbeddedPostgres(dir: string, port: number) {
+  const before = new Map(SHUTDOWN_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const embedded = await import('./database/embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return embedded.startEmbeddedPostgres(dir, port);
 }

@@ -1,11 +1,28 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory';
-import { loadConfigOrExit, resolveServices } from './bootstrap';
+import { Logger } from '@nestjs/common';
+import { startApi, startWorker } from './app.factory';
+import { loadConfigOrExit, releaseServices, resolveServices } from './bootstrap';
+import { servesApi } from './config/process-role';
+import { shutdownOnSignals } from './infra/lifecycle/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const config = await resolveServices(loadConfigOrExit());
-  const app = await createApp(config);
-  await app.listen({ port: config.app.port, host: config.app.host });
+  const { role } = config.app;
+  const started = servesApi(role) ? await startApi(config) : await startWorker(config);
+  shutdownOnSignals(
+    {
+      shutdown: started.shutdown,
+      closeListeners: () => started.closeListeners(),
+      close: async () => {
+        await started.close();
+        await releaseServices();
+      },
+    },
+    config.shutdown,
+  );
+  const serves = role === 'worker' ? '/health and /metrics only' : 'REST, Socket.IO, /docs, /health, /metrics';
+  const runs = role === 'api' ? 'no queue processors or schedules (jobs are only enqueued)' : 'queue processors, stream consumer and schedules';
+  new Logger('Bootstrap').log(`started as PROCESS_ROLE=${role} (pid ${process.pid}) on ${started.address}: serves ${serves}; runs ${runs}`);
 }
 
 bootstrap().catch((e) => {

@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { Actor, Authenticated, CurrentPrincipal } from '../common/auth/auth.decorators';
 import { ActorContext, UserPrincipal } from '../common/auth/principal';
 import { Public } from '../common/decorators/public.decorator';
-import { ApiValidationErrors } from '../common/http/api-errors.decorator';
+import { ApiRateLimited, ApiValidationErrors } from '../common/http/api-errors.decorator';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { toUserDto, UserDto } from '../users/dto/user.dto';
 import { AuthService } from './auth.service';
@@ -43,6 +43,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiValidationErrors()
   @ApiUnauthorizedResponse({ description: 'Unknown, used, revoked or expired refresh token', type: ErrorResponseDto })
+  @ApiRateLimited()
   refresh(@Actor() actor: ActorContext, @Body() dto: RefreshDto, @Req() req: FastifyRequest): Promise<TokenResponseDto> {
     return this.auth.refresh(actor, dto.refresh_token, client(req));
   }

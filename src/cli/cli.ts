@@ -26,7 +26,8 @@ async function createAdmin(opts: { email: string; name: string }): Promise<void>
   const dto = plainToInstance(CreateUserDto, { email: opts.email, name: opts.name, password, role: Role.ADMIN });
   const problems = flattenValidationErrors(await validate(dto));
   if (problems.length) throw DomainError.validation(problems);
-  const config = await resolveServices(loadConfigOrExit({ LOG_LEVEL: 'warn', ADMIN_EMAIL: '', ADMIN_PASSWORD: '' }));
+  // the api role: a command runs none of the queue processors, stream consumer or schedules
+  const config = await resolveServices(loadConfigOrExit({ LOG_LEVEL: 'warn', ADMIN_EMAIL: '', ADMIN_PASSWORD: '', PROCESS_ROLE: 'api' }));
   const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error', 'warn'] });
   try {
     const user = await app.get(UsersService).createAdmin(SYSTEM_ACTOR, opts.email, password, opts.name);

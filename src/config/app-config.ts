@@ -1,14 +1,19 @@
 import { hostname } from 'node:os';
 import { EnvironmentVariables, validateEnv } from './env.schema';
+import { ProcessRole } from './process-role';
 
 /** The typed configuration the application reads through `ConfigService<AppConfig, true>`. */
 export interface AppConfig {
   app: {
     nodeEnv: EnvironmentVariables['NODE_ENV'];
+    /** What this process runs (see `process-role.ts`). */
+    role: ProcessRole;
     port: number;
     host: string;
     bodyLimitBytes: number;
   };
+  shutdown: { timeoutMs: number; drainDelayMs: number };
+  bullBoard: { enabled: boolean };
   log: { level: string; pretty: boolean };
   database: {
     url: string | undefined;
@@ -30,6 +35,8 @@ export interface AppConfig {
     login: { maxPerAccountIp: number; maxPerIp: number; maxPerAccount: number; windowSeconds: number };
   };
   metrics: { token: string | undefined };
+  /** Requests per window (0: no limit) per principal on ingest routes, per user on the rest, per address when anonymous. */
+  rateLimit: { windowSeconds: number; ingest: number; api: number; anonymous: number };
   model: { dir: string; storeDir: string };
   realtime: { stormThreshold: number; batchMs: number; batchMaxAlerts: number; statusIntervalMs: number };
   ingest: {
@@ -89,7 +96,9 @@ export function parseSize(size: string): number {
 
 export function buildConfig(env: EnvironmentVariables): AppConfig {
   return {
-    app: { nodeEnv: env.NODE_ENV, port: env.PORT, host: env.HOST, bodyLimitBytes: parseSize(env.BODY_LIMIT) },
+    app: { nodeEnv: env.NODE_ENV, role: env.PROCESS_ROLE, port: env.PORT, host: env.HOST, bodyLimitBytes: parseSize(env.BODY_LIMIT) },
+    shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
+    bullBoard: { enabled: env.BULL_BOARD_ENABLED },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
     database: {
       url: env.DATABASE_URL,
@@ -121,6 +130,12 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       },
     },
     metrics: { token: env.METRICS_TOKEN },
+    rateLimit: {
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      ingest: env.RATE_LIMIT_INGEST_PER_WINDOW,
+      api: env.RATE_LIMIT_API_PER_WINDOW,
+      anonymous: env.RATE_LIMIT_ANONYMOUS_PER_WINDOW,
+    },
     model: { dir: env.MODEL_DIR, storeDir: env.MODEL_STORE_DIR },
     realtime: {
       stormThreshold: env.REALTIME_STORM_THRESHOLD,

@@ -35,6 +35,24 @@ describe('validateEnv', () => {
   });
 });
 
+describe('process role and shutdown settings', () => {
+  it('defaults to one process that does everything, with a bounded shutdown', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({ PROCESS_ROLE: 'all', SHUTDOWN_TIMEOUT_MS: 30000, SHUTDOWN_DRAIN_DELAY_MS: 0, BULL_BOARD_ENABLED: true });
+  });
+
+  it('accepts the api and worker roles and names a bad one', () => {
+    expect(validateEnv({ PROCESS_ROLE: 'api' }).PROCESS_ROLE).toBe('api');
+    expect(validateEnv({ PROCESS_ROLE: 'worker' }).PROCESS_ROLE).toBe('worker');
+    expect(() => validateEnv({ PROCESS_ROLE: 'workers' })).toThrow(/PROCESS_ROLE: PROCESS_ROLE must be one of the following values: all, api, worker/);
+  });
+
+  it('refuses a drain delay that leaves no time to shut down', () => {
+    expect(() => validateEnv({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '5000' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS/);
+    expect(() => validateEnv({ SHUTDOWN_TIMEOUT_MS: '10' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
+});
+
 describe('.env.example', () => {
   it('lists every variable of the schema', () => {
     const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { IsNumber, ValidateBy } from 'class-validator';
 import { tryParseTarget } from '../core/net';
+import { PROCESS_ROLES, ProcessRole } from './process-role';
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
@@ -64,6 +65,30 @@ export class EnvironmentVariables {
 
   @IsString()
   HOST = '0.0.0.0';
+
+  // --- Process role and shutdown (src/main.ts, src/infra/lifecycle) ---
+  /** `api` (HTTP only, produces jobs), `worker` (queues, stream consumer, schedules; /health and /metrics) or `all`. */
+  @IsIn(PROCESS_ROLES)
+  PROCESS_ROLE: ProcessRole = 'all';
+
+  /** Longest a graceful shutdown may take; past it the process logs what is still open and exits with status 1. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 30000;
+
+  /** After SIGTERM, keep serving this long (with /health/ready at 503) before closing the listener. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300000)
+  SHUTDOWN_DRAIN_DELAY_MS = 0;
+
+  /** Serve the Bull Board queue dashboard at /admin/queues (admins only) in the `api` and `all` roles. */
+  @Transform(toBool)
+  @IsBoolean()
+  BULL_BOARD_ENABLED = true;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -172,6 +197,32 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^[0-9]+(b|kb|mb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb' })
   BODY_LIMIT = '16mb';
+
+  // --- Request rate limits (src/common/rate-limit) ---
+  /** Length of the window the rate limits count requests in. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Requests per window per API key or user on the ingest routes; 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_INGEST_PER_WINDOW = 6000;
+
+  /** Requests per window per user on the other API routes; 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_API_PER_WINDOW = 1200;
+
+  /** Requests per window per client address on the public API routes (login, refresh); 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_ANONYMOUS_PER_WINDOW = 300;
 
   @IsString()
   MODEL_DIR = './models/default';
@@ -429,6 +480,9 @@ export function validateEnv(raw: Record<string, string | undefined>): Environmen
   const problems = describe(validateSync(env, { skipMissingProperties: false, whitelist: false }));
   if (env.NODE_ENV === 'production' && (env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32)) {
     problems.push('JWT_SECRET: must be set to a random value of at least 32 characters when NODE_ENV=production');
+  }
+  if (env.SHUTDOWN_DRAIN_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+    problems.push('SHUTDOWN_DRAIN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS');
   }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both to create the first admin, or neither');

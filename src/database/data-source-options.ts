@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 
@@ -6,6 +7,7 @@ import { DataSourceOptions } from 'typeorm';
 const compiled = !__filename.endsWith('.ts');
 const appDir = join(__dirname, '..');
 const migrationsDir = compiled ? join(appDir, 'migrations') : join(appDir, '..', 'migrations');
+const logger = new Logger('Database');
 
 /** TypeORM options shared by the application, the CLI (`ormconfig.ts`) and the tests. */
 export function buildDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
@@ -18,6 +20,9 @@ export function buildDataSourceOptions(url: string, poolSize = 10): DataSourceOp
     migrations: [join(migrationsDir, `*.${compiled ? 'js' : 'ts'}`)],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
+    // An idle pooled connection the server closed (restart, failover, idle timeout) is dropped from the pool and
+    // replaced on demand; without a listener its error would end the process.
+    poolErrorHandler: (err: Error) => logger.warn(`idle database connection lost: ${err.message}`),
     // Idle connections are recycled before a server or proxy drops them, and a checkout fails fast when the
     // database is unreachable instead of hanging the request.
     extra: {

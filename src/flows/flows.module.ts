@@ -6,9 +6,7 @@ import { forwardRef, Module } from '@nestjs/common';
 import { InferenceModule } from '../inference/inference.module';
 import { ExternalVerdictService } from './external/external-verdict.service';
 import { InferenceProcessController } from './external/inference-process.controller';
-import { FlowPartitionsService } from './flow-partitions.service';
 import { FlowImportController } from './import/flow-import.controller';
-import { FlowImportProcessor } from './import/flow-import.processor';
 import { FlowImportService } from './import/flow-import.service';
 import { FlowEntity } from './flow.entity';
 import { FlowsIngestController } from './flows.controller';
@@ -21,11 +19,7 @@ import { EveBodyPipe } from './eve/eve-body.pipe';
 import { EveIngestController } from './eve/eve.controller';
 import { EveIngestService } from './eve/eve-ingest.service';
 import { NdjsonBodyParser } from './eve/ndjson-body';
-import { StreamBatchService } from './stream/stream-batch.service';
-import { StreamConsumerService } from './stream/stream-consumer.service';
 import { StreamInfoService } from './stream/stream-info.service';
-import { StreamLedgerRepository } from './stream/stream-ledger.repository';
-import { StreamMetrics, streamMetricProviders } from './stream/stream-metrics';
 import { StreamsController } from './stream/streams.controller';
 
 @Module({
@@ -36,8 +30,7 @@ import { StreamsController } from './stream/streams.controller';
     forwardRef(() => InferenceModule),
   ],
   controllers: [FlowImportController, FlowsIngestController, FlowsReadController, InferenceProcessController, StreamsController, EveIngestController],
-  providers: [FlowsRepository, FlowPartitionsService, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, FlowImportProcessor,
-    ...streamMetricProviders, StreamMetrics, StreamLedgerRepository, StreamBatchService, StreamConsumerService, StreamInfoService,
+  providers: [FlowsRepository, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, StreamInfoService,
     EveBodyPipe, EveIngestService, NdjsonBodyParser],
   exports: [IngestService, FlowsRepository],
 })

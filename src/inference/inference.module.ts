@@ -10,7 +10,6 @@ import { ModelClassifier } from './model-classifier';
 import { ModelRegistryController } from './registry/model-registry.controller';
 import { ModelRegistryService } from './registry/model-registry.service';
 import { ModelVersionEntity } from './registry/model-version.entity';
-import { TrainingProcessor } from './training/training.processor';
 
 @Module({
   imports: [
@@ -25,7 +24,6 @@ import { TrainingProcessor } from './training/training.processor';
     ModelClassifier,
     { provide: FlowClassifier, useExisting: ModelClassifier },
     ModelRegistryService,
-    TrainingProcessor,
   ],
   exports: [FlowClassifier, ModelClassifier, ModelRegistryService],
 })

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { OnEvent } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/app-config';
 import { ReadinessRegistry } from '../infra/health/readiness.registry';
+import { QUEUE_EVENTS, QueueReconnectedEvent, QUEUES } from '../infra/queues/queues';
 import { ActionLifecycle } from './action-lifecycle.service';
 import { NetworkJobsService } from './network-jobs.service';
 import { NetworkMetrics } from './network.metrics';
@@ -10,6 +12,8 @@ import { FirewallSyncService, SyncOutcome } from './sync/firewall-sync.service';
 
 /** A pass waits this long for another instance's pass, then leaves the work to it. */
 const PASS_LOCK_WAIT_MS = 2_000;
+/** After a failed pass (the database was unavailable, say) the next one comes this soon, not a full period later. */
+const RETRY_AFTER_FAILURE_MS = 2_000;
 
 export interface ReconcileResult {
   expired: string[];
@@ -24,15 +28,17 @@ interface LastPass {
 }
 
 /**
- * Makes the firewall match the database at start-up and every FIREWALL_RECONCILE_SECONDS: expires every live
- * action past its `expires_at` (even when its delayed job was lost with Redis), then syncs the firewall and
- * counts the drift it repaired. Passes never overlap in this process; across instances the firewall lock
- * serialises them.
+ * Makes the firewall match the database at start-up, every FIREWALL_RECONCILE_SECONDS and when Redis comes back
+ * (a failed pass is retried after RETRY_AFTER_FAILURE_MS, so readiness follows a database that came back):
+ * expires every live action past its `expires_at` (even when its delayed job was lost with Redis), then syncs the
+ * firewall and counts the drift it repaired. Passes never overlap in this process; across instances the firewall
+ * lock serialises them.
  */
 @Injectable()
 export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NetworkReconciler.name);
   private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private running: Promise<ReconcileResult | null> | null = null;
   private last: LastPass | null = null;
   private stopped = false;
@@ -56,7 +62,14 @@ export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
     await this.running;
+  }
+
+  /** Redis is back: applies and expiries that could not be queued while it was down are caught up now. */
+  @OnEvent(QUEUE_EVENTS.RECONNECTED)
+  onQueueReconnected(event: QueueReconnectedEvent): void {
+    if (event.queue === QUEUES.NETWORK) void this.reconcile();
   }
 
   /** Runs a pass now, or joins the one in progress. Never throws: a failed pass is logged and retried later. */
@@ -81,12 +94,25 @@ export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestro
       return { expired: expired.map((a) => a.id), sync };
     } catch (error) {
       this.metrics.reconcile('failure', seconds());
+      // while the database stays down, the passes retried every RETRY_AFTER_FAILURE_MS fail the same way
+      const again = this.last?.ok === false;
       this.last = { at: new Date(), ok: false, error: (error as Error).message };
-      this.logger.error({ err: error }, `Firewall reconcile failed: ${(error as Error).message}`);
+      if (again) this.logger.warn(`Firewall reconcile failed again: ${(error as Error).message}`);
+      else this.logger.error({ err: error }, `Firewall reconcile failed: ${(error as Error).message}`);
+      this.retrySoon();
       return null;
     } finally {
       await this.refreshQueueDepth();
     }
+  }
+
+  private retrySoon(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = Math.min(RETRY_AFTER_FAILURE_MS, this.config.get('network.reconcileSeconds', { infer: true }) * 1000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.reconcile();
+    }, delay);
   }
 
   private report(expired: string[], sync: SyncOutcome): void {

@@ -25,8 +25,6 @@ import { NetworkActionsService } from './network-actions.service';
 import { NetworkEventPublisher } from './network-event.publisher';
 import { NetworkJobsService } from './network-jobs.service';
 import { NetworkMetrics, networkMetricProviders } from './network.metrics';
-import { NetworkProcessor } from './network.processor';
-import { NetworkReconciler } from './network-reconciler.service';
 import { FirewallLock } from './sync/firewall-lock';
 import { FirewallSyncService } from './sync/firewall-sync.service';
 import { BlockTargetUseCase } from './use-cases/block-target.use-case';
@@ -56,8 +54,6 @@ import { UnblockUseCase } from './use-cases/unblock.use-case';
     FirewallSyncService,
     NetworkJobsService,
     FirewallJobsService,
-    NetworkProcessor,
-    NetworkReconciler,
     BlockSafety,
     BlockTargetUseCase,
     UnblockUseCase,
@@ -66,6 +62,6 @@ import { UnblockUseCase } from './use-cases/unblock.use-case';
     AutoResponsePolicyService,
     AutoResponseListener,
   ],
-  exports: [NetworkActionsService, FirewallSyncService],
+  exports: [NetworkActionsService, FirewallSyncService, FirewallJobsService, NetworkJobsService, ActionLifecycle, NetworkMetrics],
 })
 export class NetworkModule {}

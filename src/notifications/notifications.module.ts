@@ -5,7 +5,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { QUEUES } from '../infra/queues/queues';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
-import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookEventsListener } from './webhook-events.listener';
@@ -26,7 +25,6 @@ import { WebhooksService } from './webhooks.service';
     WebhookDispatcher,
     WebhookEventsListener,
     WebhookDeliveryService,
-    WebhookDeliveryProcessor,
     ...webhookMetricProviders,
     {
       provide: WebhookSecretCipher,
@@ -34,6 +32,6 @@ import { WebhooksService } from './webhooks.service';
       useFactory: (config: ConfigService<AppConfig, true>) => new WebhookSecretCipher(config.get('webhooks.secretKey', { infer: true })),
     },
   ],
-  exports: [WebhookDispatcher],
+  exports: [WebhookDispatcher, WebhookDeliveryService],
 })
 export class NotificationsModule {}

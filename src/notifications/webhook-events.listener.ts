@@ -1,11 +1,15 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { WEBHOOK_EVENTS } from './webhook-events';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 
-/** Subscribes the dispatcher to every subscribable domain event (emitted after the change is committed). */
+/**
+ * Subscribes the dispatcher to every subscribable domain event (emitted after the change is committed), until
+ * the very end of a shutdown: what the last stream batches and jobs commit while the process drains still
+ * becomes deliveries.
+ */
 @Injectable()
-export class WebhookEventsListener implements OnModuleInit, OnModuleDestroy {
+export class WebhookEventsListener implements OnModuleInit, OnApplicationShutdown {
   private readonly handlers = new Map<string, (payload: unknown) => void>();
 
   constructor(
@@ -21,7 +25,7 @@ export class WebhookEventsListener implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     for (const [event, handler] of this.handlers) this.emitter.off(event, handler);
     this.handlers.clear();
   }

@@ -44,6 +44,10 @@ export class UsersRepository {
     return { user: entities[0], sessionRevoked: Boolean(raw[0]?.session_revoked) };
   }
 
+  usernameTaken(username: string): Promise<boolean> {
+    return this.repo.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getExists();
+  }
+
   emailTaken(email: string, exceptId?: string): Promise<boolean> {
     const qb = this.repo.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email });
     if (exceptId) qb.andWhere('u.id <> :exceptId', { exceptId });

@@ -10,6 +10,12 @@ import { CreateUserDto, UpdateUserDto } from './dto/user-input.dto';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
+/** The unique indexes of `users` and the field each one concerns. */
+const UNIQUE_FIELDS: Record<string, string> = { uq_users_email: 'email', uq_users_username: 'username' };
+
+const inUse = (field: string) =>
+  new DomainError(ErrorCode.CONFLICT, `A user with this ${field} exists`, { details: [{ field, reason: 'already in use' }] });
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -19,12 +25,18 @@ export class UsersService {
   ) {}
 
   async create(actor: ActorContext, dto: CreateUserDto): Promise<UserEntity> {
-    if (await this.users.emailTaken(dto.email)) {
-      throw new DomainError(ErrorCode.CONFLICT, 'A user with this email exists', {
-        details: [{ field: 'email', reason: 'already in use' }],
-      });
-    }
+    if (await this.users.emailTaken(dto.email)) throw inUse('email');
+    if (dto.username !== undefined && (await this.users.usernameTaken(dto.username))) throw inUse('username');
     const passwordHash = await this.passwords.hash(dto.password);
+    return this.insert(actor, dto, passwordHash).catch((e: unknown) => {
+      // the same email or username created meanwhile by a concurrent request
+      const constraint = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
+      const field = constraint?.code === '23505' ? UNIQUE_FIELDS[constraint.constraint ?? ''] : undefined;
+      throw field ? inUse(field) : e;
+    });
+  }
+
+  private insert(actor: ActorContext, dto: CreateUserDto, passwordHash: string): Promise<UserEntity> {
     return this.users.manager.transaction(async (m) => {
       const user = await this.users.create(m, {
         email: dto.email.trim(),

@@ -5,7 +5,7 @@ import { PASSWORD_MAX, PasswordProperty } from '../../users/dto/user-input.dto';
 
 export class LoginDto {
   @ApiPropertyOptional({ example: 'admin@example.com', description: 'Email (or give `username`)' })
-  @ValidateIf((o: LoginDto) => o.username === undefined)
+  @ValidateIf((o: LoginDto) => o.username === undefined || o.email !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(320)

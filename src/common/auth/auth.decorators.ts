@@ -2,6 +2,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } 
 import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Permission } from '../../core/permissions';
+import { ApiRateLimited } from '../http/api-errors.decorator';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { ActorContext, Principal } from './principal';
 
@@ -19,6 +20,7 @@ function documented(permission: Permission | null) {
       description: permission ? `The caller lacks the \`${permission}\` permission` : 'Not available to API keys',
       type: ErrorResponseDto,
     }),
+    ApiRateLimited(),
   ];
   if (permission === Permission.INGEST) decorators.push(ApiSecurity('api-key'));
   return decorators;

@@ -1,6 +1,33 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import { createServer } from 'node:net';
 import { DomainError, ErrorCode } from '../../core/domain-error';
+import { FAIL_FAST_REDIS_OPTIONS } from '../../infra/redis/redis-options';
 import { isDependencyUnavailable, normaliseError } from './all-exceptions.filter';
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** What a command on an ioredis connection with these options rejects with while nothing answers. */
+async function redisFailure(options: RedisOptions): Promise<unknown> {
+  // disconnectTimeout 0: ioredis arms that timer even for a socket already closed, and it would outlive the test
+  const client = new Redis(await closedPort(), '127.0.0.1', { ...options, disconnectTimeout: 0 });
+  // a command sent while the first connection attempt is refused, as during an outage
+  await new Promise((resolve) => client.once('error', resolve));
+  client.on('error', () => undefined);
+  try {
+    return await client.get('k').then(() => new Error('the command succeeded'), (e: unknown) => e);
+  } finally {
+    client.disconnect();
+  }
+}
 
 describe('normaliseError', () => {
   it('maps domain codes to statuses with details and Retry-After', () => {
@@ -23,5 +50,13 @@ describe('normaliseError', () => {
     expect(normaliseError(Object.assign(new Error('x'), { driverError: { code: '57P01' } }))).toMatchObject({ status: 503 });
     const internal = normaliseError(new TypeError('secret internal detail'));
     expect(internal).toEqual({ status: 500, code: 'INTERNAL', message: 'Internal server error' });
+  });
+
+  it('turns the errors of a Redis connection that cannot reach its server into 503', async () => {
+    const queued = await redisFailure(FAIL_FAST_REDIS_OPTIONS);
+    expect(queued).toMatchObject({ name: 'MaxRetriesPerRequestError' });
+    expect(normaliseError(queued)).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', retryAfter: 5 });
+    const unqueued = await redisFailure({ ...FAIL_FAST_REDIS_OPTIONS, enableOfflineQueue: false });
+    expect(normaliseError(unqueued)).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
   });
 });

@@ -44,8 +44,10 @@ function isClientError(e: unknown): e is Error & { statusCode: number; code?: st
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+// PostgreSQL (pg) and Redis (ioredis: no connection and no offline queue, or the command's reconnection attempts
+// used up while the server is unreachable)
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Connection refused|Stream isn't writeable|connection is closed|Client has encountered a connection error|Connection is closed/i;
+  /Connection terminated|timeout exceeded when trying to connect|Connection refused|Stream isn't writeable|connection is closed|Client has encountered a connection error|max retries per request limit/i;
 
 /** An error that means PostgreSQL or Redis is unreachable (a 503 with Retry-After, not a 500). */
 export function isDependencyUnavailable(e: unknown): boolean {
@@ -55,13 +57,21 @@ export function isDependencyUnavailable(e: unknown): boolean {
   return UNAVAILABLE_MESSAGES.test(e.message);
 }
 
+/** Statuses that always concern the request body as a whole (its size or its media type) when no field is named. */
+const BODY_STATUSES = new Set([HttpStatus.PAYLOAD_TOO_LARGE, HttpStatus.UNSUPPORTED_MEDIA_TYPE]);
+/** Statuses of client errors about the input: the answer names the field concerned. */
+const INPUT_STATUSES = new Set([HttpStatus.BAD_REQUEST, ...BODY_STATUSES]);
+/** Fastify's errors about the URL rather than the body. */
+const URL_ERRORS = new Set(['FST_ERR_BAD_URL', 'FST_ERR_INVALID_URL']);
+
 export function normaliseError(exception: unknown): Normalised {
   if (exception instanceof DomainError) {
+    const status = statusForCode(exception.code);
     return {
-      status: statusForCode(exception.code),
+      status,
       code: exception.code,
       message: exception.message,
-      details: exception.details.length ? exception.details : undefined,
+      details: exception.details.length ? exception.details : BODY_STATUSES.has(status) ? [{ field: 'body', reason: exception.message }] : undefined,
       retryAfter: exception.retryAfter,
     };
   }
@@ -72,9 +82,9 @@ export function normaliseError(exception: unknown): Normalised {
   }
   if (isClientError(exception)) {
     const status = exception.statusCode;
-    const details = exception.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(exception.message)
-      ? [{ field: 'body', reason: exception.message }]
-      : undefined;
+    // Fastify refuses a request before any handler for its URL or its body: name the one concerned
+    const field = URL_ERRORS.has(exception.code ?? '') ? 'url' : 'body';
+    const details = INPUT_STATUSES.has(status) ? [{ field, reason: exception.message }] : undefined;
     return { status, code: CODE_BY_STATUS[status] ?? ErrorCode.BAD_REQUEST, message: exception.message, details };
   }
   if (isDependencyUnavailable(exception)) {

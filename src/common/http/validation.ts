@@ -1,12 +1,20 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldProblem } from '../../core/domain-error';
 
-function joinPath(parent: string, property: string): string {
-  if (!parent) return property;
-  return /^\d+$/.test(property) ? `${parent}[${property}]` : `${parent}.${property}`;
+/** A key that reads unambiguously after a dot; others (empty, with dots, brackets, quotes, spaces) are quoted. */
+const PLAIN_KEY = /^[\p{L}\p{N}_$-]+$/u;
+
+/** The path of `property` inside `parent`: `flows[3]`, `filter.status`, `filter["a.b"]`, `[""]`. */
+export function joinPath(parent: string, property: string): string {
+  if (/^\d+$/.test(property)) return parent ? `${parent}[${property}]` : property;
+  if (!PLAIN_KEY.test(property)) return `${parent}[${JSON.stringify(property)}]`;
+  return parent ? `${parent}.${property}` : property;
 }
 
-/** Flattens class-validator errors into `{field, reason}` pairs with paths such as `flows[3].src_ip`. */
+/**
+ * Flattens class-validator errors into `{field, reason}` pairs with paths such as `flows[3].src_ip`; a key that
+ * a dotted path cannot hold is quoted (`filter["a.b"]`, `[""]`).
+ */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = joinPath(parent, error.property);
@@ -15,9 +23,93 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** The deepest nesting of objects and arrays a request body may have (the body itself is level 1). */
+export const MAX_BODY_DEPTH = 32;
+
+const NUL_REASON = 'must not contain the NUL character (U+0000)';
+const SURROGATE_REASON = 'must be valid Unicode (it holds a lone surrogate)';
+
+/** Why a string cannot be taken as text (PostgreSQL refuses NUL; a lone surrogate has no UTF-8 form), or null. */
+function textProblem(text: string): string | null {
+  if (text.includes('\u0000')) return NUL_REASON;
+  return /\p{Cs}/u.test(text) ? SURROGATE_REASON : null;
+}
+
+interface Visit {
+  node: object;
+  depth: number;
+  parent: Visit | null;
+  key: string;
+}
+
+function pathOf(visit: Visit | null, key?: string): string {
+  const keys: string[] = key === undefined ? [] : [key];
+  for (let v = visit; v?.parent; v = v.parent) keys.unshift(v.key);
+  return keys.reduce(joinPath, '');
+}
+
+/**
+ * The first part of a request value that no handler should receive, as a field problem: objects and arrays
+ * nested deeper than {@link MAX_BODY_DEPTH} (recursive code after this pipe, from prototype-key stripping to
+ * class-transformer and JSON columns, would exhaust the stack), or a string (or key) that is not text: NUL,
+ * which PostgreSQL cannot store, or a lone surrogate, which has no UTF-8 form (validators that encode it throw).
+ * Iterative, and it builds a path only for the problem it reports; `root` names the value itself.
+ */
+export function inputProblem(value: unknown, root: string): FieldProblem | null {
+  if (typeof value === 'string') {
+    const reason = textProblem(value);
+    return reason ? { field: root, reason } : null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  const problem = scan(value, root);
+  // inside an array given where an object was expected, a path would name nothing of the API
+  return problem && Array.isArray(value) ? { field: root, reason: problem.reason } : problem;
+}
+
+function scan(value: object, root: string): FieldProblem | null {
+  const pending: Visit[] = [{ node: value, depth: 1, parent: null, key: root }];
+  while (pending.length) {
+    const visit = pending.pop() as Visit;
+    if (visit.depth > MAX_BODY_DEPTH) {
+      let top = visit;
+      while (top.parent?.parent) top = top.parent;
+      return { field: top.parent ? pathOf(top) : root, reason: `nests more than ${MAX_BODY_DEPTH} levels of objects and arrays` };
+    }
+    for (const key in visit.node) {
+      const child: unknown = (visit.node as Record<string, unknown>)[key];
+      if (typeof child === 'string') {
+        const reason = textProblem(child);
+        if (reason) return { field: pathOf(visit, key), reason };
+      } else if (child !== null && typeof child === 'object') {
+        pending.push({ node: child, depth: visit.depth + 1, parent: visit, key });
+      }
+    }
+    if (!Array.isArray(visit.node)) {
+      const badKey = Object.keys(visit.node).find((k) => textProblem(k));
+      if (badKey !== undefined) return { field: pathOf(visit, badKey), reason: textProblem(badKey) as string };
+    }
+  }
+  return null;
+}
+
 /** The global pipe: unknown fields are rejected (mass assignment), payloads are transformed to DTO classes. */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const problem = inputProblem(value, metadata.type === 'param' ? (metadata.data ?? 'param') : metadata.type);
+      if (problem) throw DomainError.validation([problem]);
+    }
+    // a DTO body is a JSON object: an array or a scalar is refused as a whole rather than field by field
+    const scalarOrArray = value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value));
+    if (metadata.type === 'body' && scalarOrArray && this.toValidate(metadata)) {
+      throw DomainError.validation([{ field: 'body', reason: 'must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

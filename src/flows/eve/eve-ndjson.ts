@@ -1,3 +1,4 @@
+import { inputProblem } from '../../common/http/validation';
 import { FieldProblem } from '../../core/domain-error';
 import { MAX_REPORTED_PROBLEMS, ValidatedFlow } from '../ingest/flow-input';
 import { ClassifiedFlow } from '../ingest/ingest-writer.service';
@@ -45,6 +46,9 @@ function readLine(line: string, batch: Omit<EveBatch, 'counts'>, counts: Map<str
     return ['is not valid JSON'];
   }
   if (!isRecord(event)) return ['must be a JSON object (one EVE event)'];
+  // text PostgreSQL cannot store (NUL, lone surrogates) and absurd nesting refuse the line, naming the field
+  const unusable = inputProblem(event, '');
+  if (unusable) return [unusable.field ? `${unusable.field}: ${unusable.reason}` : unusable.reason];
   const type = event.event_type;
   if (typeof type !== 'string' || type.length < 1 || type.length > 64) return ['event_type: must be a string of 1 to 64 characters'];
   counts.set(type, (counts.get(type) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RoundToDecimals } from '../../common/http/decimal';
 import {
   IsIn,
   IsInt,
@@ -28,7 +29,8 @@ export class ExternalVerdictDto {
   @MaxLength(128)
   attack_type?: string;
 
-  @ApiProperty({ minimum: 0, maximum: 1, example: 0.97 })
+  @ApiProperty({ minimum: 0, maximum: 1, example: 0.97, description: 'Rounded to 6 decimals' })
+  @RoundToDecimals(6)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)

@@ -8,7 +8,7 @@ import { ApiNotFound, ApiValidationErrors } from '../../common/http/api-errors.d
 import { UuidPipe } from '../../common/http/uuid.pipe';
 import { DomainError, ErrorCode } from '../../core/domain-error';
 import { Permission } from '../../core/permissions';
-import { FlowImportService, ImportStatus } from './flow-import.service';
+import { FlowImportService, ImportStatus, unreadableUpload } from './flow-import.service';
 
 class ImportProgressDto {
   @ApiProperty() rows: number;
@@ -54,7 +54,9 @@ export class FlowImportController {
         details: [{ field: 'file', reason: 'expected a multipart/form-data upload' }],
       });
     }
-    const part = await req.file();
+    const part = await req.file().catch((e: unknown) => {
+      throw unreadableUpload(e);
+    });
     if (!part || part.fieldname !== 'file') throw DomainError.validation([{ field: 'file', reason: 'a file part named file is required' }]);
     return this.imports.accept(part.file, part.filename, principal.kind === 'api_key' ? principal.id : null, principal.kind === 'user' ? principal.id : null);
   }

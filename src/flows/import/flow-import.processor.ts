@@ -1,5 +1,5 @@
 import { Process, Processor } from '@nestjs/bull';
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bull';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -50,12 +50,19 @@ export function toValidatedFlow(row: FlowRow): ValidatedFlow {
 /**
  * Imports an uploaded CSV through the ingest pipeline, a batch per transaction. After each committed batch the
  * job records how many rows are done, so a retried job (process restart, database outage) resumes after them.
+ * When the application shuts down, a running import stops after its current batch and fails this attempt, which
+ * puts it back in the queue (with the job's backoff) to resume where it stopped.
  */
 @Processor(QUEUES.FLOW_IMPORT)
-export class FlowImportProcessor {
+export class FlowImportProcessor implements OnModuleDestroy {
   private readonly logger = new Logger(FlowImportProcessor.name);
+  private stopping = false;
 
   constructor(private readonly ingest: IngestService) {}
+
+  onModuleDestroy(): void {
+    this.stopping = true;
+  }
 
   @Process({ concurrency: 1 })
   async run(job: Job<FlowImportJob>): Promise<FlowImportProgress> {
@@ -71,6 +78,11 @@ export class FlowImportProcessor {
     let seen = 0;
     const resumeAfter = job.data.committedRows ?? 0;
     for await (const batch of reader.batches(BATCH)) {
+      if (this.stopping) {
+        input.destroy();
+        this.logger.log(`import ${job.id} interrupted by shutdown after ${seen} rows: back to the queue`);
+        throw new Error(`interrupted by shutdown after ${seen} rows; resumes from there`);
+      }
       const fresh = batch.slice(Math.max(0, resumeAfter - seen));
       seen += batch.length;
       if (fresh.length === 0) continue;

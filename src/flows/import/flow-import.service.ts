@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
+import { HttpException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
@@ -34,12 +34,17 @@ export class FlowImportService {
   ) {}
 
   async accept(file: Readable, fileName: string, sensorId: string | null, requestedBy: string | null): Promise<ImportStatus> {
+    let readFailed = false;
+    file.once('error', () => (readFailed = true));
     const dir = resolve(this.config.get('ingest.importDir', { infer: true }));
     await mkdir(dir, { recursive: true });
     const id = randomUUID();
     const path = join(dir, `${id}.csv`);
     try {
-      await pipeline(file, createWriteStream(path));
+      await pipeline(file, createWriteStream(path)).catch((e: unknown) => {
+        // a broken upload is the client's; a failing disk is ours
+        throw readFailed || file.errored ? unreadableUpload(e) : e;
+      });
       if ((file as Readable & { truncated?: boolean }).truncated) {
         throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'The file exceeds IMPORT_MAX_FILE_MB', {
           details: [{ field: 'file', reason: 'is larger than the configured maximum' }],
@@ -77,4 +82,11 @@ export class FlowImportService {
       finished_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
     };
   }
+}
+
+/** The 400 of a multipart upload that cannot be read (cut short, malformed part headers, …). */
+export function unreadableUpload(e: unknown): unknown {
+  if (e instanceof DomainError || e instanceof HttpException) return e;
+  const reason = e instanceof Error ? e.message : String(e);
+  return DomainError.validation([{ field: 'file', reason: `is not a readable multipart upload: ${reason}` }], 'The upload could not be read');
 }

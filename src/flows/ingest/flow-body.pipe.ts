@@ -2,7 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../config/app-config';
 import { DomainError, ErrorCode } from '../../core/domain-error';
-import { ValidatedFlow, validateFlow, validateFlows } from './flow-input';
+import { keyPath, ValidatedFlow, validateFlow, validateFlows } from './flow-input';
 
 function refuse(problems: { field: string; reason: string }[]): never {
   throw DomainError.validation(problems, 'Invalid flows: nothing was stored');
@@ -27,7 +27,7 @@ export class FlowBatchPipe implements PipeTransform<unknown, ValidatedFlow[]> {
   transform(body: unknown): ValidatedFlow[] {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) refuse([{ field: 'body', reason: 'must be an object with a flows array' }]);
     const extra = Object.keys(body).filter((k) => k !== 'flows');
-    if (extra.length) refuse(extra.map((field) => ({ field, reason: 'is not a known field' })));
+    if (extra.length) refuse(extra.map((key) => ({ field: keyPath('', key), reason: 'is not a known field' })));
     const flows = (body as { flows?: unknown }).flows;
     if (!Array.isArray(flows) || flows.length === 0) refuse([{ field: 'flows', reason: 'must be a non-empty array' }]);
     const max = this.config.get('ingest.maxBatch', { infer: true });

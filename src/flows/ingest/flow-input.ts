@@ -65,12 +65,22 @@ function optionalFlowId(value: unknown, field: string, problems: Problems): stri
 }
 
 /**
+ * The path of `key` inside `parent`: `flows[3].src_ip`, `flows[3].features.Flow Duration`; a key that would not
+ * read as one after a dot (empty, with dots, brackets or quotes, leading or trailing spaces) is quoted:
+ * `flows[3].features[" Flow Duration"]`, `[""]`.
+ */
+export function keyPath(parent: string, key: string): string {
+  if (key === '' || key.trim() !== key || /[.[\]"]/.test(key)) return `${parent}[${JSON.stringify(key)}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
+/**
  * Validates one flow of the ingest API. Problems are reported with `path` as prefix (`flows[3].src_ip`,
  * `flows[3].features.Flow Duration`); nothing is thrown for bad input.
  */
 export function validateFlow(input: unknown, path: string, problems: Problems): ValidatedFlow | null {
   const before = problems.length;
-  const at = (field: string) => (path ? `${path}.${field}` : field);
+  const at = (field: string) => keyPath(path, field);
   if (!isRecord(input)) {
     problems.push({ field: path || 'body', reason: 'must be an object' });
     return null;
@@ -94,7 +104,7 @@ export function validateFlow(input: unknown, path: string, problems: Problems): 
   }
   const vector = toFeatureVector(features);
   if (!vector.ok) {
-    for (const e of vector.errors) problems.push({ field: e.field ? `${at('features')}.${e.field}` : at('features'), reason: e.reason });
+    for (const e of vector.errors) problems.push({ field: e.field ? keyPath(at('features'), e.field) : at('features'), reason: e.reason });
     return null;
   }
   return problems.length === before ? { ...flow, features: vector.values } : null;

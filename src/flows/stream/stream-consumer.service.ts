@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { DomainError, ErrorCode } from '../../core/domain-error';
 import { ReadinessRegistry } from '../../infra/health/readiness.registry';
 import { REDIS_CLIENT } from '../../infra/redis/redis.constants';
+import { FAIL_FAST_REDIS_OPTIONS, logConnectionState } from '../../infra/redis/redis-options';
 import { IngestStreamClient, StreamSettings } from './ingest-stream.client';
 import { StreamBatchService } from './stream-batch.service';
 import { StreamEntry } from './stream-entry';
@@ -32,7 +33,8 @@ export interface StreamConsumerStatus {
 
 /** An entry whose ingest fails this often with an error that is not an outage is dead-lettered. */
 const MAX_FAILED_ATTEMPTS = 3;
-const MAX_BACKOFF_MS = 30_000;
+/** Longest pause between two attempts while PostgreSQL or Redis is down (a Redis reconnection ends it at once). */
+const MAX_BACKOFF_MS = 5_000;
 const TRANSIENT_PG_CODES = new Set(['40001', '40P01', '53000', '53100', '53200', '53300', '57014']);
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -85,11 +87,12 @@ export class StreamConsumerService implements OnApplicationBootstrap, BeforeAppl
     if (!this.settings.enabled) return;
     this.readiness.register('stream-consumer', async () => this.probe());
     const connection = new Redis(this.config.get('redis.url', { infer: true }), {
+      ...FAIL_FAST_REDIS_OPTIONS,
       connectionName: 'ids-stream-consumer',
-      maxRetriesPerRequest: 1,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
     });
-    connection.on('error', (err) => this.logger.warn(`stream connection: ${err.message}`));
+    logConnectionState(connection, this.logger, 'stream connection');
+    // Redis is back: the loop stops backing off and reads again now
+    connection.on('ready', () => this.wake?.());
     this.client = new IngestStreamClient(connection, this.settings);
     this.logger.log(`consuming ${this.settings.key} as ${this.settings.group}/${this.settings.consumer}`);
     this.loop = this.run();
@@ -142,6 +145,7 @@ export class StreamConsumerService implements OnApplicationBootstrap, BeforeAppl
     while (!this.stopping) {
       try {
         await this.step(this.client!);
+        this.failures = 0;
       } catch (e) {
         this.failures++;
         this.noteError(e);

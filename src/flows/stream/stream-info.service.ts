@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ModuleRef } from '@nestjs/core';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { REDIS_CLIENT } from '../../infra/redis/redis.constants';
 import { StreamGroupInfoDto, StreamInfoDto } from './dto/stream-info.dto';
 import { StreamSettings } from './ingest-stream.client';
-import { StreamConsumerService } from './stream-consumer.service';
+import { StreamConsumerService, StreamConsumerStatus } from './stream-consumer.service';
 import { numberOrNull, recordOf } from './stream-replies';
 
 const isNoSuchKey = (e: unknown) => e instanceof Error && /no such key/i.test(e.message);
@@ -16,7 +17,7 @@ export class StreamInfoService {
   private readonly settings: StreamSettings;
 
   constructor(
-    private readonly consumer: StreamConsumerService,
+    private readonly moduleRef: ModuleRef,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -31,7 +32,7 @@ export class StreamInfoService {
       this.redis.xlen(outKey),
       this.group(),
     ]);
-    const local = this.consumer.status();
+    const local = this.localConsumer();
     return {
       enabled: this.settings.enabled,
       stream: { key, length },
@@ -46,6 +47,15 @@ export class StreamInfoService {
         last_error: local.lastError ? { message: local.lastError.message, at: local.lastError.at.toISOString() } : null,
       },
     };
+  }
+
+  /** This process's consumer; a process of the `api` role runs none (it reports one that is not running). */
+  private localConsumer(): StreamConsumerStatus {
+    try {
+      return this.moduleRef.get(StreamConsumerService, { strict: false }).status();
+    } catch {
+      return { consumer: this.settings.consumer, running: false, lastBatchAt: null, lastError: null, retrying: 0 };
+    }
   }
 
   private async group(): Promise<StreamGroupInfoDto | null> {

@@ -1,5 +1,5 @@
 import { Process, Processor } from '@nestjs/bull';
-import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Job } from 'bull';
@@ -22,7 +22,7 @@ export const TRAINING_PROGRESS_EVENT = 'model.training_progress';
  * `model.training_progress` events, and registers the result without activating it.
  */
 @Processor(QUEUES.TRAINING)
-export class TrainingProcessor implements BeforeApplicationShutdown {
+export class TrainingProcessor implements OnModuleDestroy {
   private readonly logger = new Logger(TrainingProcessor.name);
   private child: ChildProcess | null = null;
 
@@ -57,8 +57,11 @@ export class TrainingProcessor implements BeforeApplicationShutdown {
     }
   }
 
-  /** A training run can last minutes: shutting down stops it (the job fails and can be started again). */
-  beforeApplicationShutdown(): void {
+  /**
+   * A training run can last minutes: shutting down stops it (the job fails and can be started again). This runs
+   * before the queues wait for their active jobs on shutdown.
+   */
+  onModuleDestroy(): void {
     this.child?.kill('SIGTERM');
   }
 

@@ -1,13 +1,16 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
+  HealthCheckResult,
   HealthCheckService,
+  HealthIndicatorFunction,
   HealthIndicatorResult,
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { Public } from '../../common/decorators/public.decorator';
@@ -39,13 +42,28 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: database, Redis and every registered component answer' })
   @ApiOkResponse({ description: 'All components are ready' })
   @ApiServiceUnavailableResponse({ description: 'At least one component is not ready; it is named in `error`' })
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const timeout = this.config.get('database.healthTimeoutMs', { infer: true });
-    return this.health.check([
+    return this.answer(reply, [
       () => this.db.pingCheck('database', { timeout }),
       () => this.probe('redis', async () => void (await this.redis.ping()), timeout),
       ...this.registry.entries().map(([name, { probe, timeoutMs }]) => () => this.probe(name, probe, timeoutMs)),
     ]);
+  }
+
+  /**
+   * Terminus reports a failed check by throwing; its report (which component failed and why) is the 503 body
+   * here, not an error for the global filter to log and reshape: a load balancer probes this while a dependency
+   * is down.
+   */
+  private async answer(reply: FastifyReply, checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (e) {
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return e.getResponse() as HealthCheckResult;
+    }
   }
 
   private async probe(

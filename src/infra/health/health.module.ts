@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { QueueMonitor } from '../queues/queue-monitor.service';
 import { HealthController } from './health.controller';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -7,7 +8,7 @@ import { ReadinessRegistry } from './readiness.registry';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
   controllers: [HealthController],
-  providers: [ReadinessRegistry],
+  providers: [ReadinessRegistry, QueueMonitor],
   exports: [ReadinessRegistry],
 })
 export class HealthModule {}

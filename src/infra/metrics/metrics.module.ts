@@ -4,8 +4,14 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HttpMetrics, httpMetricProviders } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
+import { QueueMetrics, queueMetricProviders } from './queue.metrics';
+import { ReadinessMetrics, readinessMetricProviders } from './readiness.metrics';
+import { StreamBacklog, streamBacklogMetricProviders } from './stream-backlog.metrics';
 
-/** The one prom-client registry (the default), Node's default metrics and the HTTP metrics. */
+/**
+ * The one prom-client registry (the default), Node's default metrics, the HTTP metrics, and the gauges read at
+ * scrape time: Bull queue depths, the ingest stream backlog and readiness.
+ */
 @Global()
 @Module({
   imports: [
@@ -15,7 +21,17 @@ import { MetricsTokenGuard } from './metrics-token.guard';
       defaultMetrics: { enabled: true },
     }),
   ],
-  providers: [...httpMetricProviders, HttpMetrics, MetricsTokenGuard],
+  providers: [
+    ...httpMetricProviders,
+    HttpMetrics,
+    MetricsTokenGuard,
+    QueueMetrics,
+    ...queueMetricProviders,
+    StreamBacklog,
+    ...streamBacklogMetricProviders,
+    ReadinessMetrics,
+    ...readinessMetricProviders,
+  ],
   exports: [HttpMetrics, PrometheusModule],
 })
 export class MetricsModule implements OnModuleInit {

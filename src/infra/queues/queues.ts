@@ -6,6 +6,16 @@ export const QUEUES = {
   WEBHOOKS: 'webhooks',
 } as const;
 
+/** In-process events (EventEmitter2) about the queues' Redis connections. */
+export const QUEUE_EVENTS = {
+  /** A queue's connection is back after Redis was unreachable: work that could not be queued meanwhile can be. */
+  RECONNECTED: 'queue.reconnected',
+} as const;
+
+export interface QueueReconnectedEvent {
+  queue: string;
+}
+
 export interface FlowImportJob {
   /** The uploaded CSV, fully written to disk before the job was queued. */
   path: string;

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { REDIS_CLIENT } from './redis.constants';
+import { FAIL_FAST_REDIS_OPTIONS, logConnectionState } from './redis-options';
 
 /** One shared ioredis connection for caching, rate limits and health; Bull and Socket.IO open their own. */
 @Global()
@@ -12,14 +13,10 @@ import { REDIS_CLIENT } from './redis.constants';
       provide: REDIS_CLIENT,
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => {
-        const client = new Redis(config.get('redis.url', { infer: true }), {
-          maxRetriesPerRequest: 1,
-          enableOfflineQueue: false,
-          connectTimeout: 2000,
-          retryStrategy: (times) => Math.min(times * 200, 2000),
-        });
-        const logger = new Logger('Redis');
-        client.on('error', (err) => logger.warn(`redis: ${err.message}`));
+        // no offline queue: while Redis is unreachable a command fails at once (caches and rate limits fall back,
+        // readiness reports it) rather than waiting for the reconnection
+        const client = new Redis(config.get('redis.url', { infer: true }), { ...FAIL_FAST_REDIS_OPTIONS, enableOfflineQueue: false });
+        logConnectionState(client, new Logger('Redis'), 'shared connection');
         return client;
       },
     },

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNotEmpty, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RiskLevel } from '../../alerts/alert.entity';
+import { RoundToDecimals } from '../../common/http/decimal';
 import { AutoResponsePolicyEntity } from '../auto-response-policy.entity';
 import { MAX_BLOCK_TIMEOUT_SEC } from '../firewall';
 
@@ -14,6 +15,7 @@ export class AutoResponsePolicyInputDto {
   min_risk_level: RiskLevel;
 
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.9, description: 'Lowest confidence (the alert\'s highest) that triggers a block' })
+  @RoundToDecimals(6)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)

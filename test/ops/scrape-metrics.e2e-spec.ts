@@ -1,0 +1,90 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deleteKeys } from '../network/utils/network-test-app';
+import { TEST_REDIS_URL } from '../setup/test-database';
+import { createTestApp } from '../utils/create-test-app';
+import { createApiKey } from '../utils/factories';
+import { CIC_SAMPLE } from '../utils/fixtures';
+
+jest.setTimeout(90_000);
+
+/** The value of the series `name` whose labels include `labels`, from a Prometheus text exposition. */
+function valueOf(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+/** Scrapes until `check` holds on the exposition (jobs and the stream consumer work in the background). */
+async function scrapeUntil(app: NestFastifyApplication, what: string, check: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    if (check(text)) return text;
+    if (Date.now() > deadline) throw new Error(`/metrics never showed ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('gauges read at scrape time and Bull job metrics', () => {
+  const prefix = `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-ops-${randomUUID().slice(0, 8)}`;
+  const importDir = mkdtempSync(join(tmpdir(), 'ids-ops-import-'));
+  let app: NestFastifyApplication;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    // a Redis prefix of its own: its own Bull queues and ingest streams, so the counts are this spec's alone
+    app = await createTestApp({ REDIS_KEY_PREFIX: prefix, IMPORT_DIR: importDir });
+    redis = new Redis(TEST_REDIS_URL);
+  });
+  afterAll(async () => {
+    await app?.close();
+    redis?.disconnect();
+    await deleteKeys(`${prefix}:*`);
+    rmSync(importDir, { recursive: true, force: true });
+  });
+
+  it('reports readiness per component', async () => {
+    const text = await scrapeUntil(app, 'readiness', (t) => valueOf(t, 'ids_readiness_status', { component: 'database' }) !== undefined);
+    for (const component of ['database', 'redis']) expect(valueOf(text, 'ids_readiness_status', { component })).toBe(1);
+  });
+
+  it('counts the jobs of each queue and times every job run here, by outcome', async () => {
+    const key = await createApiKey(app);
+    const boundary = '----ids-ops-boundary';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="sample.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+      readFileSync(CIC_SAMPLE),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const upload = await app.inject({ method: 'POST', url: '/api/v1/flows/import', headers: { 'x-api-key': key, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    expect(upload.statusCode).toBe(202);
+
+    const done = { queue: 'flow-import', outcome: 'completed' };
+    const text = await scrapeUntil(app, 'a completed import job', (t) => valueOf(t, 'ids_queue_job_duration_seconds_count', done) === 1);
+    expect(valueOf(text, 'ids_queue_job_duration_seconds_sum', done)).toBeGreaterThan(0);
+    expect(valueOf(text, 'ids_queue_job_duration_seconds_count', { queue: 'flow-import', outcome: 'failed' })).toBeUndefined();
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(valueOf(text, 'ids_queue_jobs', { queue: 'flow-import', state })).toBe(0);
+    expect(valueOf(text, 'ids_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toBe(0);
+  });
+
+  it('reports the ingest stream backlog: lengths, consumers, pending entries', async () => {
+    await scrapeUntil(app, 'the stream consumer', (t) => valueOf(t, 'ids_stream_consumers') === 1);
+    await redis.xadd(`${prefix}:flows:in`, '*', 'flow', '{"not": "a flow"}');
+    const text = await scrapeUntil(
+      app,
+      'the dead-lettered entry',
+      (t) => valueOf(t, 'ids_stream_length_entries', { stream: 'dead_letter' }) === 1 && valueOf(t, 'ids_stream_pending_entries') === 0,
+    );
+    expect(valueOf(text, 'ids_stream_length_entries', { stream: 'ingest' })).toBe(1);
+    expect(valueOf(text, 'ids_stream_lag_entries')).toBe(0);
+  });
+});
