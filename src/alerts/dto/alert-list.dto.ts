@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CursorMetaDto, MAX_PAGE_SIZE } from '../../common/pagination/pagination.dto';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CursorMetaDto, DEFAULT_PAGE_SIZE, PageLimit } from '../../common/pagination/pagination.dto';
 import { AlertSort, MAX_CURSOR_LENGTH, SortOrder } from '../alert-cursor';
 import { AlertDto } from './alert.dto';
 import { AlertFilterDto } from './alert-filter.dto';
@@ -28,13 +28,8 @@ export class AlertListQueryDto extends AlertFilterDto {
   @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 50;
+  @PageLimit()
+  limit: number = DEFAULT_PAGE_SIZE;
 }
 
 export class AlertPageDto {

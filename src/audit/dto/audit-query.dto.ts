@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNumberString, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../common/pagination/pagination.dto';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { DateTimeBound, DEFAULT_PAGE_SIZE, IdCursor, PageLimit } from '../../common/pagination/pagination.dto';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'e.g. auth.login, user.update, api_key.create, alert.status_change' })
@@ -32,27 +31,15 @@ export class AuditQueryDto {
   @IsIn(['success', 'failure', 'denied'])
   outcome?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsDateString()
+  @DateTimeBound()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsDateString()
+  @DateTimeBound()
   to?: string;
 
-  @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
-  @IsOptional()
-  @IsNumberString({ no_symbols: true })
-  @MaxLength(19)
+  @IdCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 50;
+  @PageLimit()
+  limit: number = DEFAULT_PAGE_SIZE;
 }

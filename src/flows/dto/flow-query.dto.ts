@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNumberString, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../common/pagination/pagination.dto';
+import { IsIn, IsNumberString, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DateTimeBound, DEFAULT_PAGE_SIZE, PageLimit } from '../../common/pagination/pagination.dto';
 
 export const TIME_RANGES = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, '30d': 2592000 } as const;
 export type TimeRange = keyof typeof TIME_RANGES;
@@ -13,14 +12,10 @@ export class FlowQueryDto {
   @IsIn(Object.keys(TIME_RANGES))
   range?: TimeRange;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsDateString()
+  @DateTimeBound()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsDateString()
+  @DateTimeBound()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Address or CIDR', example: '198.18.0.0/24' })
@@ -56,11 +51,6 @@ export class FlowQueryDto {
   @MaxLength(200)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 50;
+  @PageLimit()
+  limit: number = DEFAULT_PAGE_SIZE;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../common/pagination/pagination.dto';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEnum, IsOptional, IsString, Matches } from 'class-validator';
+import { DEFAULT_PAGE_SIZE, PageLimit } from '../../common/pagination/pagination.dto';
 import { NetworkActionStatus, NetworkActionType } from '../network-action.entity';
 import { BIGINT_ID } from './id-fields';
 
@@ -42,11 +42,6 @@ export class NetworkActionQueryDto {
   @Matches(BIGINT_ID, { message: 'cursor must be the next_cursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 50;
+  @PageLimit()
+  limit: number = DEFAULT_PAGE_SIZE;
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -7,20 +6,16 @@ import {
   IsArray,
   IsEnum,
   IsIn,
-  IsInt,
   IsNotEmpty,
-  IsNumberString,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import { RiskLevel } from '../../alerts/alert.entity';
-import { MAX_PAGE_SIZE } from '../../common/pagination/pagination.dto';
+import { DEFAULT_PAGE_SIZE, IdCursor, PageLimit } from '../../common/pagination/pagination.dto';
 import { WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
 
 export class CreateWebhookDto {
@@ -74,17 +69,9 @@ export class CreateWebhookDto {
 }
 
 export class DeliveriesQueryDto {
-  @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
-  @IsOptional()
-  @IsNumberString({ no_symbols: true })
-  @MaxLength(19)
+  @IdCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = 50;
+  @PageLimit()
+  limit: number = DEFAULT_PAGE_SIZE;
 }
