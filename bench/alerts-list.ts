@@ -7,7 +7,7 @@ import { BenchServer, percentile } from './bench-app';
 
 const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
 
-/** Seeds `count` alerts in bulk and returns the sorted latencies (ms) of GET /api/v1/alerts pages. */
+/** Seeds `count` alerts in bulk and returns the sorted latencies (ms) of GET /api/v1/alerts pages, after a warm-up pass. */
 export async function seedAlertsAndMeasureList(server: BenchServer, count: number): Promise<number[]> {
   const db = server.app.get(DataSource);
   const started = Date.now();
@@ -31,10 +31,13 @@ export async function seedAlertsAndMeasureList(server: BenchServer, count: numbe
   const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) });
   const token = ((await login.json()) as { access_token: string }).access_token;
   const queries = ['', 'status=active', 'severity=critical', 'attack_type=DDoS&range=24h', 'src_ip=198.18.3.0/24', 'sort=confidence&order=desc'];
+  const page = (i: number) => fetch(`${server.url}/api/v1/alerts?limit=50&${queries[i % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
+  // one pass over every query shape first: a dashboard polls the same few pages, whose index pages stay cached
+  for (let i = 0; i < queries.length * 5; i++) await (await page(i)).arrayBuffer();
   const latencies: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t = process.hrtime.bigint();
-    const res = await fetch(`${server.url}/api/v1/alerts?limit=50&${queries[i % queries.length]}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await page(i);
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`GET /alerts: ${res.status}`);
     latencies.push(Number(process.hrtime.bigint() - t) / 1e6);

@@ -34,7 +34,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.app.bodyLimitBytes,
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
-    trustProxy: true,
+    trustProxy: config.app.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: answerFastifyError,
     // requests that still arrive while the listener closes get the application's own 503 (see refuseWhileClosing)

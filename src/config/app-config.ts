@@ -11,6 +11,8 @@ export interface AppConfig {
     port: number;
     host: string;
     bodyLimitBytes: number;
+    /** Fastify's `trustProxy`: which peers' X-Forwarded-For is believed (the client address of rate limits and the audit log). */
+    trustProxy: boolean | number | string[];
   };
   shutdown: { timeoutMs: number; drainDelayMs: number };
   bullBoard: { enabled: boolean };
@@ -87,6 +89,12 @@ export interface AppConfig {
   };
 }
 
+export function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'false' || value === 'true') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
 export function parseSize(size: string): number {
   const m = /^([0-9]+)(b|kb|mb)?$/i.exec(size);
   if (!m) throw new Error(`invalid size ${size}`);
@@ -96,7 +104,7 @@ export function parseSize(size: string): number {
 
 export function buildConfig(env: EnvironmentVariables): AppConfig {
   return {
-    app: { nodeEnv: env.NODE_ENV, role: env.PROCESS_ROLE, port: env.PORT, host: env.HOST, bodyLimitBytes: parseSize(env.BODY_LIMIT) },
+    app: { nodeEnv: env.NODE_ENV, role: env.PROCESS_ROLE, port: env.PORT, host: env.HOST, bodyLimitBytes: parseSize(env.BODY_LIMIT), trustProxy: parseTrustProxy(env.TRUST_PROXY) },
     shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
     bullBoard: { enabled: env.BULL_BOARD_ENABLED },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },

@@ -1,4 +1,5 @@
 import { DEV_JWT_SECRET, EnvValidationError, validateEnv } from './env.schema';
+import { loadConfig } from './app-config';
 
 describe('validateEnv', () => {
   it('applies defaults for an empty environment', () => {
@@ -54,6 +55,13 @@ describe('process role and shutdown settings', () => {
 });
 
 describe('.env.example', () => {
+  it('reads TRUST_PROXY as Fastify takes it, and refuses anything else', () => {
+    expect(loadConfig({}).app.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).app.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).app.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone; rm -rf' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('lists every variable of the schema', () => {
     const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const example = readFileSync(`${__dirname}/../../.env.example`, 'utf8');

@@ -198,6 +198,16 @@ export class EnvironmentVariables {
   @Matches(/^[0-9]+(b|kb|mb)?$/i, { message: 'BODY_LIMIT must be a size such as 10mb' })
   BODY_LIMIT = '16mb';
 
+  /**
+   * Which peers may set the client address with X-Forwarded-For: `false` (none: the socket's peer is the
+   * client), a number of proxy hops, or addresses / CIDRs / `loopback`, `linklocal`, `uniquelocal`, comma-separated.
+   */
+  @IsString()
+  @Matches(/^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/a-z]+)*|(loopback|linklocal|uniquelocal)(\s*,\s*[0-9a-zA-Z.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be false, true, a hop count, or comma-separated addresses, CIDRs, loopback, linklocal or uniquelocal',
+  })
+  TRUST_PROXY = 'false';
+
   // --- Request rate limits (src/common/rate-limit) ---
   /** Length of the window the rate limits count requests in. */
   @Transform(toInt)

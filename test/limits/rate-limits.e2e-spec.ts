@@ -116,6 +116,29 @@ describe('per-principal rate limits (Redis, shared by every API instance)', () =
     expect((await attempt('203.0.113.51', 5)).statusCode).toBe(401);
   });
 
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {
+    const attempt = (app: NestFastifyApplication, remoteAddress: string, forwarded: string, i: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress,
+        headers: { 'x-forwarded-for': forwarded },
+        payload: { email: `spoof-${i}@example.test`, password: 'wrong-password' },
+      });
+    // by default a client cannot pose as many addresses to escape its budget
+    for (let i = 0; i < 3; i++) expect((await attempt(a, '203.0.113.60', `198.51.100.${i}`, i)).statusCode).toBe(401);
+    expectRateLimited(await attempt(a, '203.0.113.60', '198.51.100.9', 3), 3);
+    // behind a trusted proxy, the forwarded address is the client's
+    const proxied = await createTestApp({ ...LIMITS, REDIS_KEY_PREFIX: `${prefix}-proxy`, TRUST_PROXY: '203.0.113.70' });
+    try {
+      for (let i = 0; i < 3; i++) expect((await attempt(proxied, '203.0.113.70', '198.51.100.20', 10 + i)).statusCode).toBe(401);
+      expectRateLimited(await attempt(proxied, '203.0.113.70', '198.51.100.20', 13), 3);
+      expect((await attempt(proxied, '203.0.113.70', '198.51.100.21', 14)).statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('never limits health probes and metrics scrapes', async () => {
     for (let i = 0; i < 12; i++) {
       for (const url of ['/health/live', '/health/ready', '/metrics']) {
