@@ -1,10 +1,6 @@
 import { io } from 'socket.io-client';
-import { SYSTEM_ACTOR } from '../src/common/auth/principal';
-import { Role } from '../src/core/permissions';
 import { FlowRow } from '../src/inference/pipeline';
-import { UsersService } from '../src/users/users.service';
 import { featuresOf } from '../test/utils/fixtures';
-import { BenchServer } from './bench-app';
 
 const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
 
@@ -13,12 +9,15 @@ const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
  * batch carries one attack flow from a fresh source address. Returns the sorted delays (ms) from the POST to its
  * `attack_detected` event reaching a Socket.IO client, after the warm-up.
  */
-export async function measureAlertLatency(server: BenchServer, key: string, rows: FlowRow[], flowsPerSecond: number, seconds: number): Promise<number[]> {
-  const email = `latency-${Date.now()}@example.test`;
-  await server.app.get(UsersService).create(SYSTEM_ACTOR, { email, password: 'latency-password', role: Role.VIEWER });
-  const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'latency-password' }) });
-  const token = ((await login.json()) as { access_token: string }).access_token;
-  const socket = io(server.url, { path: '/socket.io', transports: ['websocket'], auth: { token } });
+export async function measureAlertLatency(
+  url: string,
+  token: string,
+  key: string,
+  rows: FlowRow[],
+  flowsPerSecond: number,
+  seconds: number,
+): Promise<number[]> {
+  const socket = io(url, { path: '/socket.io', transports: ['websocket'], auth: { token } });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -45,7 +44,7 @@ export async function measureAlertLatency(server: BenchServer, key: string, rows
     const body = JSON.stringify({ flows });
     if (t >= warmUp) sentAt.set(src, performance.now());
     inFlight.push(
-      fetch(`${server.url}/api/v1/flows/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body }).then(async (r) => {
+      fetch(`${url}/api/v1/flows/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body }).then(async (r) => {
         await r.arrayBuffer();
         if (r.status !== 200) log(`latency batch: HTTP ${r.status}`);
       }),

@@ -1,64 +1,82 @@
 import 'reflect-metadata';
-import { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { ApiKeysService } from '../src/auth/api-keys/api-keys.service';
-import { SYSTEM_ACTOR } from '../src/common/auth/principal';
-import { copyFlows, reserveFlowIds } from '../src/flows/ingest/flow-copy.writer';
-import { ValidatedFlow } from '../src/flows/ingest/flow-input';
-import { FlowClassifier } from '../src/flows/ingest/verdict';
-import { featuresOf, readFixtureRows } from '../test/utils/fixtures';
-import { percentile, runConcurrent, startBenchServer } from './bench-app';
-import { seedAlertsAndMeasureList } from './alerts-list';
+import { ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFixtureRows } from '../test/utils/fixtures';
 import { measureAlertLatency } from './alert-latency';
+import { measureAlertList } from './alerts-list';
+import { percentile, runConcurrent } from './bench-app';
+import { ALONE_CHUNKS, IngestServerReady, IngestServerRequest } from './ingest-server';
+import { BATCH_SIZE, flowsOf } from './ingest-traffic';
 
 /**
  * Ingest benchmark: end-to-end flows/s on the batch and single routes, inference alone and COPY alone on the
- * same rows, their ratios, alert latency and peak RSS. The last line printed is one JSON object of figures.
+ * same rows, their ratios, alert latency, the alert list's latency and the server's peak RSS. The last line
+ * printed is one JSON object of figures.
  *
- * Traffic is real CIC-IDS2017 rows (the test fixture) in two mixes. "Typical": the dataset's own share of benign
- * flows (80 %), attacks coming from a pool of 32 attacker addresses, as attacks do (a few sources, many
- * flows): alerts are raised and then de-duplicated. "Storm": every flow an attack from an address never seen
- * before, so every flow raises a new alert; the worst case of the alert path. The ratios use the typical mix.
- * Request bodies are serialised before the clock starts (a sensor's JSON encoding is not the server's work).
- * Environment: BENCH_BATCHES (default 40), BENCH_SINGLES (2000), BENCH_ROUNDS (4), BENCH_LATENCY_SECONDS (15),
+ * The server runs in a process of its own (bench/ingest-server.ts) on a database of its own on the machine's
+ * PostgreSQL and Redis, as it would in production: this process is the sensors and the dashboard. Inference
+ * alone and COPY alone run inside the server process, on the rows of the typical mix (bench/ingest-traffic.ts);
+ * the ratios use that mix, and the alert-storm mix is reported beside it. Request bodies are serialised before
+ * the clock starts, to bytes (a sensor's JSON encoding is not the server's work).
+ * Environment: BENCH_BATCHES (default 100), BENCH_SINGLES (2000), BENCH_ROUNDS (4), BENCH_LATENCY_SECONDS (15),
  * BENCH_ALERTS (1000000; 0 skips the alert-list test).
  */
-const BATCH_SIZE = 1000;
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 100);
 const SINGLES = Number(process.env.BENCH_SINGLES ?? 2000);
 const ALERT_ROWS = Number(process.env.BENCH_ALERTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
-const BENIGN_SHARE = 0.8;
-const ATTACKERS = 32;
 
-let peakRss = 0;
-const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
 
-type Rows = Awaited<ReturnType<typeof readFixtureRows>>;
+/** The server process, and a call over IPC that resolves with the seconds the command took. */
+class ServerProcess {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (s: number) => void; reject: (e: Error) => void }>();
 
-/** Flow `k` of a mix: its fixture row and source address. */
-function pick(rows: Rows, k: number, mix: 'typical' | 'storm'): { row: Rows[number]; src: string } {
-  if (mix === 'storm') {
-    const attacks = rows.filter((r) => r.label !== 'BENIGN');
-    return { row: attacks[k % attacks.length], src: `198.18.${(k >> 8) & 255}.${k & 255}` };
+  private constructor(
+    readonly child: ChildProcess,
+    readonly ready: IngestServerReady,
+  ) {
+    child.on('message', (m: { id?: number; seconds?: number; error?: string }) => {
+      const w = m.id === undefined ? undefined : this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id!);
+      if (m.error) w.reject(new Error(m.error));
+      else w.resolve(m.seconds ?? 0);
+    });
   }
-  const benign = rows.filter((r) => r.label === 'BENIGN');
-  const attacks = rows.filter((r) => r.label !== 'BENIGN');
-  // a fixed, well-spread sequence: flow k is an attack when (k · golden ratio) mod 1 falls in the attack share
-  const isAttack = ((k * 0.6180339887) % 1) >= BENIGN_SHARE;
-  return isAttack
-    ? { row: attacks[k % attacks.length], src: `198.18.255.${k % ATTACKERS}` }
-    : { row: benign[k % benign.length], src: `198.18.${(k >> 8) & 127}.${k & 255}` };
-}
 
-function flowsOf(rows: Rows, n: number, offset: number, mix: 'typical' | 'storm' = 'typical') {
-  return Array.from({ length: n }, (_, i) => {
-    const k = i + offset;
-    const { row, src } = pick(rows, k, mix);
-    return { src_ip: src, dst_ip: '198.19.0.1', src_port: 1024 + (k % 60000), dst_port: row.features[0], protocol: 6, features: featuresOf(row) };
-  });
+  static start(): Promise<ServerProcess> {
+    const child = fork(require.resolve('ts-node/dist/bin'), ['--swc', join(__dirname, 'ingest-server.ts')], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof/srv'] : [], // not the parent's: under ts-node they name ts-node itself
+    });
+    return new Promise((resolve, reject) => {
+      child.once('message', (ready) => resolve(new ServerProcess(child, ready as IngestServerReady)));
+      child.once('exit', (code) => reject(new Error(`server process exited with ${code} before it was ready`)));
+    });
+  }
+
+  call(command: IngestServerRequest): Promise<number> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ ...command, id });
+    });
+  }
+
+  /** The server's peak resident memory (VmHWM, Linux). */
+  peakRss(): number {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1];
+    return Number(kb) * 1024;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    await this.call({ cmd: 'stop' });
+    await exited;
+  }
 }
 
 /** A measured phase: flows and seconds summed over the rounds it ran in. */
@@ -67,10 +85,10 @@ class Phase {
   seconds = 0;
   constructor(readonly label: string) {}
 
-  async run(flows: number, work: () => Promise<void>): Promise<void> {
+  async run(flows: number, work: () => Promise<number | void>): Promise<void> {
     const start = process.hrtime.bigint();
-    await work();
-    this.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+    const reported = await work();
+    this.seconds += typeof reported === 'number' ? reported : Number(process.hrtime.bigint() - start) / 1e9;
     this.flows += flows;
   }
 
@@ -85,34 +103,28 @@ class Phase {
 }
 
 async function main(): Promise<void> {
-  const server = await startBenchServer();
-  const key = (await server.app.get(ApiKeysService).create(SYSTEM_ACTOR, 'bench', null)).secret;
+  const server = await ServerProcess.start();
+  const { url, apiKey, email, password } = server.ready;
   const rows = await readFixtureRows();
-  const headers = { 'content-type': 'application/json', 'x-api-key': key };
-  const post = async (path: string, body: string) => {
-    const res = await fetch(`${server.url}/api/v1${path}`, { method: 'POST', headers, body });
+  const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
+  const post = async (path: string, body: string | Buffer) => {
+    const res = await fetch(`${url}/api/v1${path}`, { method: 'POST', headers, body });
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
   };
+  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const token = ((await login.json()) as { access_token: string }).access_token;
   await post('/flows/batch', JSON.stringify({ flows: flowsOf(rows, BATCH_SIZE, 0) })); // warm-up
 
   // Alert latency first, on a server in a steady state of its own (not catching up with the checkpoints and
   // vacuums that the throughput phases' hundreds of thousands of rows set off).
-  const latencies = await measureAlertLatency(server, key, rows, 2000, Number(process.env.BENCH_LATENCY_SECONDS ?? 15));
+  const latencies = await measureAlertLatency(url, token, apiKey, rows, 2000, Number(process.env.BENCH_LATENCY_SECONDS ?? 15));
 
   const bodies = (mix: 'typical' | 'storm', offset: number) =>
-    Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ flows: flowsOf(rows, BATCH_SIZE, offset + b * BATCH_SIZE, mix) }));
+    Array.from({ length: BATCHES }, (_, b) => Buffer.from(JSON.stringify({ flows: flowsOf(rows, BATCH_SIZE, offset + b * BATCH_SIZE, mix) })));
   const typical = bodies('typical', BATCH_SIZE);
   const storm = bodies('storm', 0);
-  const singles = flowsOf(rows, SINGLES, 7).map((f) => JSON.stringify(f));
-  const vectors: ValidatedFlow[] = flowsOf(rows, BATCH_SIZE * 10, BATCH_SIZE).map((f, i) => ({
-    flowId: null, srcIp: f.src_ip, dstIp: f.dst_ip, srcPort: f.src_port, dstPort: f.dst_port, protocol: 6, timestamp: null,
-    features: pick(rows, BATCH_SIZE + i, 'typical').row.features,
-  }));
-  const classifier = server.app.get(FlowClassifier);
-  const verdicts = await classifier.classify(vectors.slice(0, BATCH_SIZE).map((v) => v.features));
-  const runner = server.app.get(DataSource).createQueryRunner() as PostgresQueryRunner;
-  const client = (await runner.connect()) as PoolClient;
+  const singles = flowsOf(rows, SINGLES, 7).map((f) => Buffer.from(JSON.stringify(f)));
 
   // The phases run interleaved, in rounds, so that a change in the machine's load weighs on all of them alike
   // and the ratios stay meaningful on a busy machine.
@@ -130,30 +142,24 @@ async function main(): Promise<void> {
     await phases.storm.run((b1 - b0) * BATCH_SIZE, () => runConcurrent(b1 - b0, 4, (i) => post('/flows/batch', storm[b0 + i])));
     const [s0, s1] = share(SINGLES, r);
     await phases.single.run(s1 - s0, () => runConcurrent(s1 - s0, 16, (i) => post('/flows', singles[s0 + i])));
-    const [v0, v1] = share(vectors.length / BATCH_SIZE, r);
-    await phases.inference.run((v1 - v0) * BATCH_SIZE, async () => {
-      for (let c = v0; c < v1; c++) await classifier.classify(vectors.slice(c * BATCH_SIZE, (c + 1) * BATCH_SIZE).map((v) => v.features));
-    });
-    await phases.copy.run((v1 - v0) * BATCH_SIZE, async () => {
-      for (let c = v0; c < v1; c++) {
-        await client.query('BEGIN');
-        const ids = await reserveFlowIds(client, BATCH_SIZE);
-        const batch = vectors.slice(c * BATCH_SIZE, (c + 1) * BATCH_SIZE).map((flow, j) => ({ id: ids[j], flow, verdict: verdicts[j], alertId: null }));
-        await copyFlows(client, batch, { receivedAt: new Date(), source: 'batch', sensorId: null, modelVersion: classifier.modelVersion });
-        await client.query('COMMIT');
-      }
-    });
+    const [c0, c1] = share(ALONE_CHUNKS, r);
+    await phases.inference.run((c1 - c0) * BATCH_SIZE, () => server.call({ cmd: 'inference', from: c0, to: c1 }));
+    await phases.copy.run((c1 - c0) * BATCH_SIZE, () => server.call({ cmd: 'copy', from: c0, to: c1 }));
   }
-  await runner.release();
   const batchFlowsPerSec = phases.batch.report();
   const stormFlowsPerSec = phases.storm.report();
   const singleFlowsPerSec = phases.single.report();
   const inferenceFlowsPerSec = phases.inference.report();
   const copyRowsPerSec = phases.copy.report();
 
-  const list = ALERT_ROWS > 0 ? await seedAlertsAndMeasureList(server, ALERT_ROWS) : null;
-  await server.close();
-  clearInterval(rssTimer);
+  let list: number[] | null = null;
+  if (ALERT_ROWS > 0) {
+    const seconds = await server.call({ cmd: 'seed', count: ALERT_ROWS });
+    log(`seeded ${ALERT_ROWS} alerts in ${seconds.toFixed(1)} s`);
+    list = await measureAlertList(url, token, ALERT_ROWS);
+  }
+  const peakRss = server.peakRss();
+  await server.stop();
   const figures = {
     batchFlowsPerSec: Math.round(batchFlowsPerSec),
     batchStormFlowsPerSec: Math.round(stormFlowsPerSec),

@@ -25,7 +25,9 @@ type Payload<E extends ServerEventName> = Omit<ServerEvents[E], 'id'>;
  * the room of the permission it needs. Above REALTIME_STORM_THRESHOLD new alerts per second, `attack_detected`
  * messages are coalesced into one `attack_detected_batch` every REALTIME_BATCH_MS, which carries the most severe
  * (then latest) REALTIME_BATCH_MAX_ALERTS alerts and the count of all of them per attack type: a storm costs the
- * dashboards a few messages of bounded size per second, whatever its rate.
+ * dashboards a few messages of bounded size per second, whatever its rate. Likewise an alert that a storm keeps
+ * folding verdicts into (`alert_updated` with change `deduplicated`) is announced at most once per
+ * REALTIME_BATCH_MS, with its latest state; any other change of it is sent at once (and supersedes the pending one).
  */
 @Injectable()
 export class RealtimeBroadcaster implements OnModuleDestroy {
@@ -35,6 +37,9 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
   private pending: AlertDto[] = [];
   private pendingByType: Record<string, number> = {};
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Alerts folded into since their last announcement, latest state by id. */
+  private folded = new Map<string, AlertDto>();
+  private foldedTimer: NodeJS.Timeout | null = null;
   private readonly threshold: number;
   private readonly batchMs: number;
   private readonly batchMaxAlerts: number;
@@ -86,11 +91,18 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
 
   @OnEvent(AlertEvents.UPDATED)
   onUpdated(e: AlertUpdatedEvent): void {
+    if (e.change === 'deduplicated') {
+      this.folded.set(e.alert.id, e.alert);
+      this.foldedTimer ??= setTimeout(() => this.flushFolded(), this.batchMs);
+      return;
+    }
+    this.folded.delete(e.alert.id);
     void this.publish('alert_updated', { alert: e.alert, change: e.change });
   }
 
   @OnEvent(AlertEvents.RESOLVED)
   onResolved(e: AlertRaisedEvent): void {
+    this.folded.delete(e.alert.id);
     void this.publish('alert_resolved', { alert: e.alert });
   }
 
@@ -114,9 +126,18 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     if (count) void this.publish('attack_detected_batch', { alerts, count, by_attack_type: byType });
   }
 
+  private flushFolded(): void {
+    this.foldedTimer = null;
+    const alerts = [...this.folded.values()];
+    this.folded.clear();
+    for (const alert of alerts) void this.publish('alert_updated', { alert, change: 'deduplicated' });
+  }
+
   onModuleDestroy(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.foldedTimer) clearTimeout(this.foldedTimer);
     this.flush();
+    this.flushFolded();
   }
 }
 

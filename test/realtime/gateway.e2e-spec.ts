@@ -140,6 +140,22 @@ describe('realtime gateway', () => {
     expect(order).toContain(29);
   });
 
+  it('announces an alert a storm keeps folding into once per batch window, with its latest state', async () => {
+    const socket = await open(a.url, viewer.access_token);
+    const updates: { alert: AlertDto; change: string }[] = [];
+    socket.on('alert_updated', (e: { alert: AlertDto; change: string }) => updates.push(e));
+    const emit = (id: string, count: number, change = 'deduplicated') =>
+      a.app.get(EventEmitter2).emit(AlertEvents.UPDATED, { alert: { ...alert(id), event_count: count }, change, actor_id: null });
+    for (let n = 2; n <= 6; n++) emit('fold-1', n);
+    emit('fold-2', 2);
+    emit('fold-2', 3, 'status');
+    await new Promise((r) => setTimeout(r, 400)); // REALTIME_BATCH_MS is 100 on this server
+    const of = (id: string) => updates.filter((u) => u.alert.id === id).map((u) => [u.change, u.alert.event_count]);
+    expect(of('fold-1')).toEqual([['deduplicated', 6]]);
+    // a change of another kind goes out at once, and the folded state it supersedes is not sent after it
+    expect(of('fold-2')).toEqual([['status', 3]]);
+  });
+
   it('warns before token expiry and keeps a client that re-authenticates', async () => {
     const { app, url } = await startTestServer({ JWT_ACCESS_TTL_SECONDS: '30' });
     try {

@@ -31,9 +31,13 @@ const SURROGATE_REASON = 'must be valid Unicode (it holds a lone surrogate)';
 
 /** Why a string cannot be taken as text (PostgreSQL refuses NUL; a lone surrogate has no UTF-8 form), or null. */
 function textProblem(text: string): string | null {
+  if (!SUSPECT.test(text)) return null;
   if (text.includes('\u0000')) return NUL_REASON;
   return /\p{Cs}/u.test(text) ? SURROGATE_REASON : null;
 }
+
+/** NUL or any surrogate code unit: one quick test that clears almost every string (pairs are checked further). */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 interface Visit {
   node: object;
@@ -75,20 +79,32 @@ function scan(value: object, root: string): FieldProblem | null {
       while (top.parent?.parent) top = top.parent;
       return { field: top.parent ? pathOf(top) : root, reason: `nests more than ${MAX_BODY_DEPTH} levels of objects and arrays` };
     }
-    for (const key in visit.node) {
-      const child: unknown = (visit.node as Record<string, unknown>)[key];
-      if (typeof child === 'string') {
-        const reason = textProblem(child);
-        if (reason) return { field: pathOf(visit, key), reason };
-      } else if (child !== null && typeof child === 'object') {
-        pending.push({ node: child, depth: visit.depth + 1, parent: visit, key });
+    if (Array.isArray(visit.node)) {
+      const items: unknown[] = visit.node;
+      for (let i = 0; i < items.length; i++) {
+        const problem = check(items[i], visit, String(i), pending);
+        if (problem) return problem;
       }
+      continue;
     }
-    if (!Array.isArray(visit.node)) {
-      const badKey = Object.keys(visit.node).find((k) => textProblem(k));
-      if (badKey !== undefined) return { field: pathOf(visit, badKey), reason: textProblem(badKey) as string };
+    const node = visit.node as Record<string, unknown>;
+    for (const key in node) {
+      const reason = textProblem(key);
+      if (reason) return { field: pathOf(visit, key), reason };
+      const problem = check(node[key], visit, key, pending);
+      if (problem) return problem;
     }
   }
+  return null;
+}
+
+/** A string child's problem, or an object child queued for the scan. */
+function check(child: unknown, parent: Visit, key: string, pending: Visit[]): FieldProblem | null {
+  if (typeof child === 'string') {
+    const reason = textProblem(child);
+    return reason ? { field: pathOf(parent, key), reason } : null;
+  }
+  if (child !== null && typeof child === 'object') pending.push({ node: child, depth: parent.depth + 1, parent, key });
   return null;
 }
 
