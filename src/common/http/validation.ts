@@ -37,6 +37,7 @@ function textProblem(text: string): string | null {
 }
 
 /** NUL or any surrogate code unit: one quick test that clears almost every string (pairs are checked further). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what it looks for
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 interface Visit {
