@@ -12,6 +12,7 @@ import { SYSTEM_ACTOR } from '../../src/common/auth/principal';
 import { Role } from '../../src/core/permissions';
 import { QUEUES } from '../../src/infra/queues/queues';
 import { createAlertWithFlow, createNetworkAction } from '../utils/alert-factory';
+import { createDatabase, dropDatabase, runMigrations, uniqueName } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser, createUserSession, Session } from '../utils/factories';
 import { routeTable } from '../utils/route-table';
@@ -40,6 +41,8 @@ describe('random requests to every OpenAPI operation', () => {
   let apiKey: string;
   const pools: Record<string, string[]> = {};
   const workDir = mkdtempSync(join(tmpdir(), 'ids-fuzz-'));
+  const databaseName = uniqueName('ids_fuzz');
+  let databaseUrl: string | undefined;
   const processErrors: unknown[] = [];
   const onProcessError = (e: unknown) => processErrors.push(e);
   const loggedErrors = new Map<string, unknown>();
@@ -54,7 +57,12 @@ describe('random requests to every OpenAPI operation', () => {
       if (first?.correlationId) loggedErrors.set(first.correlationId, first.err);
       return (logError as (...a: unknown[]) => void).apply(this, args);
     });
+    // a database and Redis keys of its own: what the fuzzer changes (policies, queued jobs, users) stays here
+    databaseUrl = await createDatabase(databaseName);
+    await runMigrations(databaseUrl);
     app = await createTestApp({
+      DATABASE_URL: databaseUrl,
+      REDIS_KEY_PREFIX: `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-fuzz`,
       FIREWALL_DRIVER: 'dry-run',
       IMPORT_DIR: join(workDir, 'imports'),
       MODEL_STORE_DIR: join(workDir, 'models'),
@@ -89,6 +97,7 @@ describe('random requests to every OpenAPI operation', () => {
     process.off('unhandledRejection', onProcessError);
     jest.restoreAllMocks();
     await app?.close();
+    if (databaseUrl) await dropDatabase(databaseName);
     rmSync(workDir, { recursive: true, force: true });
   });
 

@@ -77,15 +77,21 @@ describe('model registry', () => {
   });
 
   it('retrains in the background with progress events and registers the result without activating it', async () => {
-    const progress: { stage: string; epoch?: number }[] = [];
-    app.get(EventEmitter2).on('model.training_progress', (e) => progress.push(e));
+    const events: { job_id: string; stage: string; epoch?: number }[] = [];
+    app.get(EventEmitter2).on('model.training_progress', (e) => events.push(e));
     const res = await post('/retrain', { data_path: CIC_SAMPLE, epochs: 2, seed: 7, include_feedback: true });
     expect(res.statusCode).toBe(202);
+    // this job's events only (the queue may hold other jobs)
+    const jobId = String(res.json().job_id);
+    const progress = {
+      some: (f: (p: (typeof events)[number]) => boolean) => events.some((p) => p.job_id === jobId && f(p)),
+      find: (f: (p: (typeof events)[number]) => boolean) => events.find((p) => p.job_id === jobId && f(p)),
+    };
     const deadline = Date.now() + 150_000;
     while (!progress.some((p) => ['registered', 'failed'].includes(p.stage)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     expect(progress.find((p) => p.stage === 'failed')).toBeUndefined();
     expect(progress.some((p) => p.epoch === 1)).toBe(true);
-    const registered = progress.find((p) => p.stage === 'registered') as { version: string } & (typeof progress)[number];
+    const registered = progress.find((p) => p.stage === 'registered') as { version: string } & (typeof events)[number];
     const models = (await get('/models')).json();
     expect(models.find((m: { version: string }) => m.version === registered.version)).toMatchObject({ is_active: false });
     expect((await get('/model-status')).json().version).toBe(defaultVersion);

@@ -34,8 +34,10 @@ describe('hostile network targets never reach a firewall command (dry-run driver
       ['allowlist', await admin('POST', '/network/allowlist', { cidr: input, comment: 'hostile' }), 'cidr'],
       ['actions', await admin('GET', `/network/actions?target=${encodeURIComponent(input)}`), 'target'],
     ] as const;
+    // NUL is refused for every request field before any route's own parsing (PostgreSQL cannot store it)
+    const expected = input.includes('\u0000') ? 'must not contain the NUL character (U+0000)' : reason;
     for (const [route, res, field] of attempts) {
-      expect([route, res.statusCode, res.json().details]).toEqual([route, 400, [{ field, reason }]]);
+      expect([route, res.statusCode, res.json().details]).toEqual([route, 400, [{ field, reason: expected }]]);
       expect(res.body).not.toContain(input.length > 3 ? input : '\u0000never');
     }
   });

@@ -15,7 +15,8 @@ describe('queue board (Bull Board) at /admin/queues: admins only', () => {
   const cookieOf = (setCookie: string | string[] | undefined) => String(Array.isArray(setCookie) ? setCookie[0] : setCookie);
 
   beforeAll(async () => {
-    app = await createTestApp();
+    // requests come from 127.0.0.1 (inject), here a TLS-terminating proxy whose X-Forwarded-Proto is believed
+    app = await createTestApp({ TRUST_PROXY: '127.0.0.1' });
     for (const role of [Role.VIEWER, Role.SECURITY, Role.ADMIN]) sessions.set(role, (await createUserSession(app, role)).session);
   });
   afterAll(async () => {
@@ -63,7 +64,7 @@ describe('queue board (Bull Board) at /admin/queues: admins only', () => {
     expect(cookie).toMatch(/^ids_queues_token=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     expect(Number(/Max-Age=(\d+)/.exec(cookie)![1])).toBeGreaterThan(60);
     const sent = { cookie: cookie.split(';')[0] };
-    // behind a TLS-terminating proxy the cookie is Secure
+    // behind a (trusted) TLS-terminating proxy the cookie is Secure
     const overTls = await board('/session', { ...bearer(session.access_token), 'x-forwarded-proto': 'https' }, 'POST');
     expect(cookieOf(overTls.headers['set-cookie'])).toMatch(/; Secure$/);
 

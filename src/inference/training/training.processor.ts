@@ -89,7 +89,9 @@ export class TrainingProcessor implements OnModuleDestroy {
       child.on('error', reject);
       child.on('exit', (code) => {
         this.child = null;
-        return code === 0 ? resolvePromise() : reject(new Error(`training exited with ${code}: ${tail.slice(-5).join(' | ')}`));
+        // the last lines that say something (a stack trace's frames would crowd out its message)
+        const said = tail.filter((l) => l.trim() && !/^\s+at /.test(l)).slice(-5);
+        return code === 0 ? resolvePromise() : reject(new Error(`training exited with ${code}: ${said.join(' | ')}`));
       });
     });
   }
