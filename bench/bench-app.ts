@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readFileSync } from 'node:fs';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 import { createDatabase, dropDatabase, runMigrations, uniqueName } from '../test/setup/test-database';
@@ -55,4 +56,10 @@ export async function runConcurrent(total: number, concurrency: number, task: (i
       while (next < total) await task(next++);
     }),
   );
+}
+
+/** A memory figure of a process from /proc (Linux), in bytes: `VmRSS` (resident now) or `VmHWM` (peak resident). */
+export function processMemory(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
 }

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFixtureRows } from '../test/utils/fixtures';
 import { measureAlertLatency } from './alert-latency';
 import { measureAlertList } from './alerts-list';
-import { percentile, runConcurrent } from './bench-app';
+import { percentile, processMemory, runConcurrent } from './bench-app';
 import { ALONE_CHUNKS, IngestServerReady, IngestServerRequest } from './ingest-server';
 import { BATCH_SIZE, flowsOf } from './ingest-traffic';
 
@@ -66,10 +65,9 @@ class ServerProcess {
     });
   }
 
-  /** The server's peak resident memory (VmHWM, Linux). */
+  /** The server's peak resident memory. */
   peakRss(): number {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1];
-    return Number(kb) * 1024;
+    return processMemory(this.child.pid!, 'VmHWM');
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,4 @@
 import { ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io, Socket } from 'socket.io-client';
@@ -9,7 +8,7 @@ import { Role } from '../src/core/permissions';
 import { FlowRow } from '../src/inference/pipeline';
 import { UsersService } from '../src/users/users.service';
 import { featuresOf, readFixtureRows } from '../test/utils/fixtures';
-import { percentile, startBenchServer } from './bench-app';
+import { percentile, processMemory, startBenchServer } from './bench-app';
 
 /**
  * Soak benchmark: the API under a steady ingest rate (batches on POST /flows/batch, one attack flow from a fresh
@@ -86,12 +85,6 @@ function startServerProcess(minutes: string): Promise<{ child: ChildProcess; rea
     child.once('message', (ready) => resolve({ child, ready: ready as ServerReady }));
     child.once('exit', (code) => reject(new Error(`server process exited with ${code} before it was ready`)));
   });
-}
-
-/** Resident memory of a process, from /proc (Linux). */
-function rssOf(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
 }
 
 /** The server process's own memory figures (`what` = 'gc' runs a full collection first). */
@@ -309,7 +302,7 @@ class SoakRun {
   /** A full collection in the server process: what it keeps (heap and RSS) rather than what it has not collected yet. */
   private async collectGarbage(): Promise<{ heap: number; rss: number }> {
     const memory = await memoryOf(this.server.child, 'gc');
-    return { heap: memory.heapUsed, rss: rssOf(this.server.child.pid!) };
+    return { heap: memory.heapUsed, rss: processMemory(this.server.child.pid!, 'VmRSS') };
   }
 
   private elapsed(): number {
@@ -361,7 +354,7 @@ class SoakRun {
     const text = res ? await res.text() : '';
     const memory = await memoryOf(this.server.child, 'memory');
     const at = this.elapsed();
-    const rss = rssOf(this.server.child.pid!);
+    const rss = processMemory(this.server.child.pid!, 'VmRSS');
     this.samples.push({ at, rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, lagP99: gauge(text, 'nodejs_eventloop_lag_p99_seconds') });
   }
 

@@ -98,6 +98,31 @@ export function normaliseError(exception: unknown): Normalised {
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: ErrorCode.INTERNAL, message: 'Internal server error' };
 }
 
+/**
+ * Answers `exception` on `reply` in the API's error shape (status, Retry-After, details, correlation id). The
+ * errors `logged` picks go to the log line carrying the same correlation id, never to the client.
+ */
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  exception: unknown,
+  logger: Logger,
+  logged: (e: Normalised) => boolean,
+): FastifyReply {
+  const e = normaliseError(exception);
+  const correlationId = String(request.id);
+  if (logged(e)) logger.error({ err: exception, correlationId }, `Unhandled error on ${request.method} ${request.url}`);
+  if (e.retryAfter !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfter))));
+  const body: ErrorBody = {
+    status_code: e.status,
+    error: e.code,
+    message: e.message,
+    ...(e.details ? { details: e.details } : {}),
+    correlation_id: correlationId,
+  };
+  return reply.status(e.status).send(body);
+}
+
 /** The one global filter: domain codes → statuses, validation details, and no internals on a 500. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -105,22 +130,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const e = normaliseError(exception);
-    const correlationId = String(request.id);
-    if (e.status >= 500) {
-      // the full error goes to the log line carrying the same correlation id, never to the client
-      this.logger.error({ err: exception, correlationId }, `Unhandled error on ${request.method} ${request.url}`);
-    }
-    if (e.retryAfter !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfter))));
-    const body: ErrorBody = {
-      status_code: e.status,
-      error: e.code,
-      message: e.message,
-      ...(e.details ? { details: e.details } : {}),
-      correlation_id: correlationId,
-    };
-    void reply.status(e.status).send(body);
+    const http = host.switchToHttp();
+    void sendError(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception, this.logger, (e) => e.status >= 500);
   }
 }

@@ -87,39 +87,36 @@ export class IsolationForest {
 
   /** Anomaly score of the row starting at `offset` in `data`. */
   score(data: ArrayLike<number>, offset = 0): number {
-    const { feature, value, next, roots } = this;
     let total = 0;
-    for (let t = 0; t < roots.length; t++) {
-      let node = roots[t];
-      let depth = 0;
-      while (feature[node] >= 0) {
-        node = data[offset + feature[node]] < value[node] ? node + 1 : next[node];
-        depth++;
-      }
-      total += depth + value[node];
-    }
-    return 2 ** (-total / this.normaliser);
+    for (let t = 0; t < this.roots.length; t++) total += this.pathLength(this.roots[t], data, offset);
+    return this.toScore(total);
   }
 
   /** Scores of every row of `data`; tree by tree, so that one tree's nodes stay in cache for the whole batch. */
   scoreBatch(data: Float32Array, rowWidth = this.spec.dimensions): Float64Array {
     const rows = data.length / rowWidth;
-    const { feature, value, next, roots } = this;
     const totals = new Float64Array(rows);
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      for (let i = 0, offset = 0; i < rows; i++, offset += rowWidth) {
-        let node = root;
-        let depth = 0;
-        while (feature[node] >= 0) {
-          node = data[offset + feature[node]] < value[node] ? node + 1 : next[node];
-          depth++;
-        }
-        totals[i] += depth + value[node];
-      }
+    for (let t = 0; t < this.roots.length; t++) {
+      for (let i = 0; i < rows; i++) totals[i] += this.pathLength(this.roots[t], data, i * rowWidth);
     }
-    for (let i = 0; i < rows; i++) totals[i] = 2 ** (-totals[i] / this.normaliser);
+    for (let i = 0; i < rows; i++) totals[i] = this.toScore(totals[i]);
     return totals;
+  }
+
+  /** Depth at which the tree rooted at `root` isolates the row at `offset`, plus its leaf's expected remainder. */
+  private pathLength(root: number, data: ArrayLike<number>, offset: number): number {
+    const { feature, value, next } = this;
+    let node = root;
+    let depth = 0;
+    while (feature[node] >= 0) {
+      node = data[offset + feature[node]] < value[node] ? node + 1 : next[node];
+      depth++;
+    }
+    return depth + value[node];
+  }
+
+  private toScore(totalPathLength: number): number {
+    return 2 ** (-totalPathLength / this.normaliser);
   }
 }
 

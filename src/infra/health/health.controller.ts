@@ -1,5 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -8,13 +7,9 @@ import {
   HealthIndicatorFunction,
   HealthIndicatorResult,
   HealthIndicatorService,
-  TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import Redis from 'ioredis';
-import { AppConfig } from '../../config/app-config';
 import { Public } from '../../common/decorators/public.decorator';
-import { REDIS_CLIENT } from '../redis/redis.constants';
 import { ReadinessRegistry, withTimeout } from './readiness.registry';
 
 @ApiTags('operations')
@@ -24,10 +19,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    private readonly db: TypeOrmHealthIndicator,
     private readonly registry: ReadinessRegistry,
-    private readonly config: ConfigService<AppConfig, true>,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   @Get('live')
@@ -43,12 +35,7 @@ export class HealthController {
   @ApiOkResponse({ description: 'All components are ready' })
   @ApiServiceUnavailableResponse({ description: 'At least one component is not ready; it is named in `error`' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    const timeout = this.config.get('database.healthTimeoutMs', { infer: true });
-    return this.answer(reply, [
-      () => this.db.pingCheck('database', { timeout }),
-      () => this.probe('redis', async () => void (await this.redis.ping()), timeout),
-      ...this.registry.entries().map(([name, { probe, timeoutMs }]) => () => this.probe(name, probe, timeoutMs)),
-    ]);
+    return this.answer(reply, this.registry.entries().map(([name, { probe, timeoutMs }]) => () => this.probe(name, probe, timeoutMs)));
   }
 
   /**
