@@ -4,10 +4,13 @@ import { DomainError, FieldProblem } from '../../core/domain-error';
 /** A key that reads unambiguously after a dot; others (empty, with dots, brackets, quotes, spaces) are quoted. */
 const PLAIN_KEY = /^[\p{L}\p{N}_$-]+$/u;
 
-/** The path of `property` inside `parent`: `flows[3]`, `filter.status`, `filter["a.b"]`, `[""]`. */
-export function joinPath(parent: string, property: string): string {
+/**
+ * The path of `property` inside `parent`: `flows[3]`, `filter.status`, `filter["a.b"]`, `[""]`. `plain` tells
+ * which keys read unambiguously after a dot (others are quoted).
+ */
+export function joinPath(parent: string, property: string, plain: RegExp = PLAIN_KEY): string {
   if (/^\d+$/.test(property)) return parent ? `${parent}[${property}]` : property;
-  if (!PLAIN_KEY.test(property)) return `${parent}[${JSON.stringify(property)}]`;
+  if (!plain.test(property)) return `${parent}[${JSON.stringify(property)}]`;
   return parent ? `${parent}.${property}` : property;
 }
 
@@ -50,7 +53,7 @@ interface Visit {
 function pathOf(visit: Visit | null, key?: string): string {
   const keys: string[] = key === undefined ? [] : [key];
   for (let v = visit; v?.parent; v = v.parent) keys.unshift(v.key);
-  return keys.reduce(joinPath, '');
+  return keys.reduce((path, key) => joinPath(path, key), '');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { joinPath } from '../../common/http/validation';
 import { NetParseError, parseIp } from '../../core/net';
 import { FieldProblem } from '../../core/domain-error';
 import { toFeatureVector } from '../../inference/pipeline';
@@ -64,15 +65,15 @@ function optionalFlowId(value: unknown, field: string, problems: Problems): stri
   return null;
 }
 
+/** Flow keys read after a dot as they are, spaces and slashes included (`Flow Bytes/s`), unless ambiguous. */
+const FLOW_KEY = /^[^.[\]"\s](?:[^.[\]"]*[^.[\]"\s])?$/;
+
 /**
  * The path of `key` inside `parent`: `flows[3].src_ip`, `flows[3].features.Flow Duration`; a key that would not
  * read as one after a dot (empty, with dots, brackets or quotes, leading or trailing spaces) is quoted:
  * `flows[3].features[" Flow Duration"]`, `[""]`.
  */
-export function keyPath(parent: string, key: string): string {
-  if (key === '' || key.trim() !== key || /[.[\]"]/.test(key)) return `${parent}[${JSON.stringify(key)}]`;
-  return parent ? `${parent}.${key}` : key;
-}
+export const keyPath = (parent: string, key: string): string => joinPath(parent, key, FLOW_KEY);
 
 /**
  * Validates one flow of the ingest API. Problems are reported with `path` as prefix (`flows[3].src_ip`,
