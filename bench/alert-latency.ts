@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import { FlowRow } from '../src/inference/pipeline';
 import { featuresOf } from '../test/utils/fixtures';
+import { httpRequest } from './bench-app';
 
 const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
 
@@ -44,8 +45,7 @@ export async function measureAlertLatency(
     const body = JSON.stringify({ flows });
     if (t >= warmUp) sentAt.set(src, performance.now());
     inFlight.push(
-      fetch(`${url}/api/v1/flows/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body }).then(async (r) => {
-        await r.arrayBuffer();
+      httpRequest('POST', `${url}/api/v1/flows/batch`, { 'content-type': 'application/json', 'x-api-key': key }, body).then((r) => {
         if (r.status !== 200) log(`latency batch: HTTP ${r.status}`);
       }),
     );

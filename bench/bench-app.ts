@@ -1,8 +1,9 @@
+import * as http from 'node:http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
-import { createDatabase, dropDatabase, runMigrations, uniqueName } from '../test/setup/test-database';
+import { createDatabase, deleteRedisKeys, dropDatabase, runMigrations, uniqueName } from '../test/setup/test-database';
 
 export interface BenchServer {
   app: NestFastifyApplication;
@@ -10,7 +11,7 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** Starts the API on a database of its own (created on the machine's PostgreSQL, dropped at close). */
+/** Starts the API on a database and Redis key prefix of its own (on the machine's PostgreSQL and Redis, removed at close). */
 export async function startBenchServer(overrides: Record<string, string> = {}): Promise<BenchServer> {
   const name = uniqueName('ids_bench');
   const dbUrl = await createDatabase(name);
@@ -40,6 +41,7 @@ export async function startBenchServer(overrides: Record<string, string> = {}): 
     close: async () => {
       await app.close();
       await dropDatabase(name);
+      await deleteRedisKeys(`${name}:*`);
     },
   };
 }
@@ -47,6 +49,32 @@ export async function startBenchServer(overrides: Record<string, string> = {}): 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/**
+ * Sends a request (with `body`, if any) and resolves with the status and the response body. Plain node:http on
+ * keep-alive connections: the load generator shares the machine's cores with the server, and fetch's web
+ * streams cost it several times more CPU per request, which would also be counted in measured latencies.
+ */
+export function httpRequest(
+  method: 'GET' | 'POST',
+  url: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = http.request(url, { method, agent: keepAlive, headers: { ...headers, ...length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {

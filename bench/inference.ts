@@ -9,12 +9,12 @@ import { FlowCsvReader } from '../src/inference/pipeline/flow-csv-reader';
  * tfjs backend that starts here, at batch sizes 1, 64 and 1024, with real CIC-IDS2017 rows from the test fixture
  * mixed as traffic is (80 % benign flows, as in the dataset). Prints flows/s with explanations for every flow,
  * for attack verdicts only (what the service computes: only alerts carry them) and without, and the per-flow cost
- * at batch 1024 relative to batch 1. Batch sizes are measured interleaved, in rounds, so that a change in the
- * machine's load weighs on all of them alike.
+ * at batch 1024 relative to batch 1: the median over the rounds of each round's ratio, with their range. Batch
+ * sizes are measured interleaved, in rounds, so that a change in the machine's load weighs on all of them alike.
  */
 const BATCH_SIZES = [1, 64, 1024];
-const ROUNDS = 5;
-const SECONDS_PER_ROUND = 0.4;
+const ROUNDS = 9;
+const SECONDS_PER_ROUND = 0.3;
 const BENIGN_SHARE = 0.8;
 
 /** Fixture rows in traffic proportions: flow k is an attack when (k · golden ratio) mod 1 falls in the attack share. */
@@ -30,12 +30,17 @@ function batchOf(rows: Float64Array[], size: number, offset: number): Float64Arr
   return Array.from({ length: size }, (_, i) => rows[(offset + i) % rows.length]);
 }
 
-/** Flows per second for each batch size: rounds of SECONDS_PER_ROUND per size, after one untimed batch each. */
-async function throughput(model: DetectionModel, rows: Float64Array[], options: PredictOptions): Promise<number[]> {
+/**
+ * Flows per second for each batch size (all rounds together), and the per-flow cost ratio of the largest batch
+ * to batch 1 in each round: rounds of SECONDS_PER_ROUND per size, after one untimed batch each.
+ */
+async function throughput(model: DetectionModel, rows: Float64Array[], options: PredictOptions): Promise<{ rates: number[]; ratios: number[] }> {
   const flows = BATCH_SIZES.map(() => 0);
   const seconds = BATCH_SIZES.map(() => 0);
+  const ratios: number[] = [];
   for (const size of BATCH_SIZES) await model.predict(batchOf(rows, size, 0), options);
   for (let round = 0; round < ROUNDS; round++) {
+    const roundRates: number[] = [];
     for (const [s, size] of BATCH_SIZES.entries()) {
       const started = performance.now();
       let batches = 0;
@@ -43,11 +48,14 @@ async function throughput(model: DetectionModel, rows: Float64Array[], options: 
         await model.predict(batchOf(rows, size, (flows[s] + batches * size) % rows.length), options);
         batches++;
       }
-      seconds[s] += (performance.now() - started) / 1000;
+      const elapsed = (performance.now() - started) / 1000;
+      seconds[s] += elapsed;
       flows[s] += batches * size;
+      roundRates.push((batches * size) / elapsed);
     }
+    ratios.push(roundRates[0] / roundRates[roundRates.length - 1]);
   }
-  return flows.map((n, s) => n / seconds[s]);
+  return { rates: flows.map((n, s) => n / seconds[s]), ratios: ratios.sort((a, b) => a - b) };
 }
 
 async function benchBackend(name: BackendName, dir: string, rows: Float64Array[]): Promise<void> {
@@ -60,10 +68,11 @@ async function benchBackend(name: BackendName, dir: string, rows: Float64Array[]
     ['explanations: attacks (service)', { explain: 'attacks' }],
     ['explanations: none', { explain: false }],
   ] as const) {
-    const rates = await throughput(model, rows, options);
+    const { rates, ratios } = await throughput(model, rows, options);
     const cells = BATCH_SIZES.map((size, i) => `batch ${size}: ${rates[i].toFixed(0).padStart(7)} flows/s`);
-    const ratio = rates[0] / rates[rates.length - 1];
-    const cost = `per-flow cost 1024 vs 1: 1/${(1 / ratio).toFixed(1)}`;
+    const median = ratios[Math.floor(ratios.length / 2)];
+    const range = `1/${(1 / ratios[ratios.length - 1]).toFixed(1)}–1/${(1 / ratios[0]).toFixed(1)}`;
+    const cost = `per-flow cost 1024 vs 1: 1/${(1 / median).toFixed(1)} (median of ${ROUNDS} rounds, ${range})`;
     process.stdout.write(`  ${title.padEnd(32)} ${cells.join('  ')}  ${cost}\n`);
   }
   model.dispose();

@@ -32,7 +32,7 @@ export type IngestServerRequest = { cmd: 'inference' | 'copy'; from: number; to:
 export type IngestServerCommand = IngestServerRequest & { id: number };
 
 /** Chunks of BATCH_SIZE rows the in-process measurements work on. */
-export const ALONE_CHUNKS = 10;
+export const ALONE_CHUNKS = 20;
 
 async function main(): Promise<void> {
   const server = await startBenchServer();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readFixtureRows } from '../test/utils/fixtures';
 import { measureAlertLatency } from './alert-latency';
 import { measureAlertList } from './alerts-list';
-import { percentile, processMemory, runConcurrent } from './bench-app';
+import { httpRequest, percentile, processMemory, runConcurrent } from './bench-app';
 import { ALONE_CHUNKS, IngestServerReady, IngestServerRequest } from './ingest-server';
 import { BATCH_SIZE, flowsOf } from './ingest-traffic';
 
@@ -106,9 +106,8 @@ async function main(): Promise<void> {
   const rows = await readFixtureRows();
   const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
   const post = async (path: string, body: string | Buffer) => {
-    const res = await fetch(`${url}/api/v1${path}`, { method: 'POST', headers, body });
-    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
+    const res = await httpRequest('POST', `${url}/api/v1${path}`, headers, body);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${res.body.toString()}`);
   };
   const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   const token = ((await login.json()) as { access_token: string }).access_token;

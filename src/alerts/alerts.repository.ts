@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AlertCursor, AlertSort, SortOrder } from './alert-cursor';
 import { AlertEntity, AlertStatus, RiskLevel } from './alert.entity';
 import { AlertFilter } from './alert-filter';
@@ -24,19 +24,24 @@ export interface AlertListRequest {
 
 interface SortSpec {
   column: string;
+  /** The same order as an expression no index provides (see {@link AlertsRepository.addressFilterIsNarrow}). */
+  unindexed: string;
   type: string;
   /** The key as text: microsecond timestamps in UTC, reals in their shortest exact form. */
   text: string;
 }
 
 const timestampText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const CREATED: SortSpec = { column: 'a.created_at', type: 'timestamptz', text: timestampText('a.created_at') };
+const CREATED: SortSpec = { column: 'a.created_at', unindexed: "(a.created_at + interval '0 s')", type: 'timestamptz', text: timestampText('a.created_at') };
 const SORT_SPECS: Record<Exclude<AlertSort, AlertSort.RISK_LEVEL>, SortSpec> = {
   [AlertSort.CREATED_AT]: CREATED,
-  [AlertSort.LAST_SEEN]: { column: 'a.last_seen', type: 'timestamptz', text: timestampText('a.last_seen') },
-  [AlertSort.CONFIDENCE]: { column: 'a.confidence', type: 'real', text: 'a.confidence::text' },
+  [AlertSort.LAST_SEEN]: { column: 'a.last_seen', unindexed: "(a.last_seen + interval '0 s')", type: 'timestamptz', text: timestampText('a.last_seen') },
+  [AlertSort.CONFIDENCE]: { column: 'a.confidence', unindexed: '(a.confidence + 0)', type: 'real', text: 'a.confidence::text' },
 };
 const RISK_ASCENDING = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL];
+/** Address filters the planner expects to match fewer alerts than this are read through the address indexes. */
+const NARROW_ADDRESS_MATCHES = 20_000;
+const NARROW_ESTIMATE_TTL_MS = 60_000;
 
 interface SegmentRequest {
   spec: SortSpec;
@@ -44,10 +49,15 @@ interface SegmentRequest {
   take: number;
   after?: { key: string; id: string };
   riskLevel?: RiskLevel;
+  /** Order by {@link SortSpec.unindexed}: the address filter is narrow. */
+  byAddress: boolean;
 }
 
 @Injectable()
 export class AlertsRepository {
+  /** Recent planner estimates of address filters: narrow or not, by filter. */
+  private readonly narrowAddresses = new Map<string, { narrow: boolean; at: number }>();
+
   constructor(@InjectRepository(AlertEntity) private readonly repo: Repository<AlertEntity>) {}
 
   get manager(): EntityManager {
@@ -64,13 +74,38 @@ export class AlertsRepository {
    * index instead of sorting the table.
    */
   async list(filter: AlertFilter, req: AlertListRequest): Promise<KeyedAlert[]> {
-    if (req.sort === AlertSort.RISK_LEVEL) return this.listByRisk(filter, req);
+    const byAddress = await this.addressFilterIsNarrow(filter);
+    if (req.sort === AlertSort.RISK_LEVEL) return this.listByRisk(filter, req, byAddress);
     const after = req.after ? { key: req.after.keys[0], id: req.after.id } : undefined;
-    const rows = await this.segment(filter, { spec: SORT_SPECS[req.sort], order: req.order, take: req.take, after });
+    const rows = await this.segment(filter, { spec: SORT_SPECS[req.sort], order: req.order, take: req.take, after, byAddress });
     return rows.map(({ alert, key }) => ({ alert, keys: [key] }));
   }
 
-  private async listByRisk(filter: AlertFilter, req: AlertListRequest): Promise<KeyedAlert[]> {
+  /**
+   * Whether the page should be read through the address (GiST) indexes and sorted, rather than by walking the
+   * sort order's index and filtering. The planner prefers the walk whenever few rows match, expecting matches
+   * spread evenly over time; but alerts of one subnet come in bursts, and a walk can read tens of thousands of
+   * rows before it finds a page. Reading the matches and sorting them is cheap while they are few, so the
+   * planner's estimate of their number (EXPLAIN, no execution) decides.
+   */
+  private async addressFilterIsNarrow(filter: AlertFilter): Promise<boolean> {
+    if (!filter.srcCidr && !filter.dstCidr) return false;
+    const cacheKey = `${filter.srcCidr ?? ''} ${filter.dstCidr ?? ''}`;
+    const cached = this.narrowAddresses.get(cacheKey);
+    if (cached && Date.now() - cached.at < NARROW_ESTIMATE_TTL_MS) return cached.narrow;
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.srcCidr) where.push(`a.src_ip <<= CAST($${params.push(filter.srcCidr)} AS inet)`);
+    if (filter.dstCidr) where.push(`a.dst_ip <<= CAST($${params.push(filter.dstCidr)} AS inet)`);
+    const [row] = await this.repo.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM alerts a WHERE ${where.join(' AND ')}`, params);
+    const narrow = (row['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows'] < NARROW_ADDRESS_MATCHES;
+    // dashboards poll the same few filters; the estimate moves with ANALYZE, not request by request
+    if (this.narrowAddresses.size >= 1000) this.narrowAddresses.clear();
+    this.narrowAddresses.set(cacheKey, { narrow, at: Date.now() });
+    return narrow;
+  }
+
+  private async listByRisk(filter: AlertFilter, req: AlertListRequest, byAddress: boolean): Promise<KeyedAlert[]> {
     const levels = req.order === 'asc' ? RISK_ASCENDING : [...RISK_ASCENDING].reverse();
     const cursorRank = req.after ? riskRank(req.after.keys[0] as RiskLevel) : undefined;
     const out: KeyedAlert[] = [];
@@ -79,7 +114,7 @@ export class AlertsRepository {
       const passed = cursorRank !== undefined && (req.order === 'asc' ? rank < cursorRank : rank > cursorRank);
       if (out.length >= req.take || passed || (filter.riskLevels && !filter.riskLevels.includes(level))) continue;
       const after = req.after && rank === cursorRank ? { key: req.after.keys[1], id: req.after.id } : undefined;
-      const rows = await this.segment(filter, { spec: CREATED, order: req.order, take: req.take - out.length, after, riskLevel: level });
+      const rows = await this.segment(filter, { spec: CREATED, order: req.order, take: req.take - out.length, after, riskLevel: level, byAddress });
       out.push(...rows.map(({ alert, key }) => ({ alert, keys: [level, key] })));
     }
     return out;
@@ -87,16 +122,28 @@ export class AlertsRepository {
 
   private async segment(filter: AlertFilter, req: SegmentRequest): Promise<{ alert: AlertEntity; key: string }[]> {
     const dir = req.order === 'asc' ? 'ASC' : 'DESC';
-    const qb = applyAlertFilter(this.repo.createQueryBuilder('a'), filter);
-    if (req.riskLevel) qb.andWhere('a.risk_level = CAST(:segmentRisk AS risk_level)', { segmentRisk: req.riskLevel });
-    if (req.after) {
-      const cmp = req.order === 'asc' ? '>' : '<';
-      qb.andWhere(`(${req.spec.column}, a.id) ${cmp} (CAST(:afterKey AS ${req.spec.type}), CAST(:afterId AS bigint))`, {
-        afterKey: req.after.key,
-        afterId: req.after.id,
-      });
+    const page = (qb: SelectQueryBuilder<AlertEntity>, orderBy: string) => qb.orderBy(orderBy, dir).addOrderBy('a.id', dir).limit(req.take);
+    const matching = () => {
+      const qb = applyAlertFilter(this.repo.createQueryBuilder('a'), filter);
+      if (req.riskLevel) qb.andWhere('a.risk_level = CAST(:segmentRisk AS risk_level)', { segmentRisk: req.riskLevel });
+      if (req.after) {
+        const cmp = req.order === 'asc' ? '>' : '<';
+        qb.andWhere(`(${req.spec.column}, a.id) ${cmp} (CAST(:afterKey AS ${req.spec.type}), CAST(:afterId AS bigint))`, {
+          afterKey: req.after.key,
+          afterId: req.after.id,
+        });
+      }
+      return qb;
+    };
+    let qb: SelectQueryBuilder<AlertEntity>;
+    if (req.byAddress) {
+      // the page's ids from the matches, sorted (narrow rows), then those rows
+      const ids = page(matching().select('a.id'), req.spec.unindexed);
+      qb = this.repo.createQueryBuilder('a').where(`a.id IN (${ids.getQuery()})`).setParameters(ids.getParameters());
+    } else {
+      qb = matching();
     }
-    qb.addSelect(req.spec.text, 'sort_key').orderBy(req.spec.column, dir).addOrderBy('a.id', dir).limit(req.take);
+    page(qb.addSelect(req.spec.text, 'sort_key'), req.spec.column);
     const { entities, raw } = await qb.getRawAndEntities<{ a_id: string; sort_key: string }>();
     const keys = new Map(raw.map((r) => [String(r.a_id), r.sort_key]));
     return entities.map((alert) => ({ alert, key: keys.get(String(alert.id)) as string }));

@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createSecretKey } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { UsersModule } from '../users/users.module';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
@@ -16,7 +19,14 @@ import { TokenService } from './token.service';
 
 @Global()
 @Module({
-  imports: [JwtModule.register({}), TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]), UsersModule],
+  imports: [
+    // the signing key as a KeyObject made once: given a string, jsonwebtoken tries (and fails) to parse it as a
+    // public key on every verification
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({ secret: createSecretKey(Buffer.from(config.get('auth.jwtSecret', { infer: true }))) }),
+    }),
+    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]), UsersModule],
   controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,

@@ -16,7 +16,7 @@ export interface AccessClaims {
   typ: typeof ACCESS_TOKEN_TYPE;
 }
 
-/** Signs and verifies access tokens (HS256 only, with `iss`, `aud`, `exp` and `typ` checked). */
+/** Signs and verifies access tokens (HS256 only, with `iss`, `aud`, `exp` and `typ` checked) with the key JwtModule holds. */
 @Injectable()
 export class TokenService {
   constructor(
@@ -34,7 +34,6 @@ export class TokenService {
       { ...claims, typ: ACCESS_TOKEN_TYPE },
       {
         algorithm: ALGORITHM,
-        secret: auth.jwtSecret,
         issuer: auth.issuer,
         audience: auth.audience,
         expiresIn: auth.accessTtlSeconds,
@@ -49,7 +48,6 @@ export class TokenService {
     try {
       const claims = this.jwt.verify<AccessClaims & { iat: number }>(token, {
         algorithms: [ALGORITHM],
-        secret: auth.jwtSecret,
         issuer: auth.issuer,
         audience: auth.audience,
       });

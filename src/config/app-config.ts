@@ -46,6 +46,8 @@ export interface AppConfig {
     dedupWindowSeconds: number;
     inferenceMaxBatch: number;
     inferenceMaxQueued: number;
+    /** The detection model runs in a worker thread. */
+    inferenceThread: boolean;
     retentionDays: number;
     importDir: string;
     importMaxBytes: number;
@@ -156,6 +158,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       dedupWindowSeconds: env.ALERT_DEDUP_WINDOW_SECONDS,
       inferenceMaxBatch: env.INFERENCE_MAX_BATCH,
       inferenceMaxQueued: env.INFERENCE_MAX_QUEUED_FLOWS,
+      inferenceThread: env.INFERENCE_THREAD,
       retentionDays: env.FLOW_RETENTION_DAYS,
       importDir: env.IMPORT_DIR,
       importMaxBytes: env.IMPORT_MAX_FILE_MB * 1024 * 1024,

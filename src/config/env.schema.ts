@@ -261,6 +261,11 @@ export class EnvironmentVariables {
   @Min(1)
   INFERENCE_MAX_QUEUED_FLOWS = 50000;
 
+  /** Run the detection model in a worker thread (off the event loop, on another core) instead of in the main thread. */
+  @Transform(toBool)
+  @IsBoolean()
+  INFERENCE_THREAD = true;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

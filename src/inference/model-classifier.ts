@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { AppConfig } from '../config/app-config';
 import { FlowClassifier, Verdict } from '../flows/ingest/verdict';
 import { INFERENCE_METRICS } from './inference.metrics';
 import { ModelRuntime, ModelRuntimeInfo } from './model-runtime.service';
@@ -18,8 +20,10 @@ export class ModelClassifier extends FlowClassifier implements OnApplicationShut
   private shadowBusy = false;
   private compared = 0;
   private agreed = 0;
+  private readonly threaded: boolean;
 
   constructor(
+    config: ConfigService<AppConfig, true>,
     @InjectMetric(INFERENCE_METRICS.duration) private readonly duration: Histogram<string>,
     @InjectMetric(INFERENCE_METRICS.batchSize) private readonly batchSize: Histogram<string>,
     @InjectMetric(INFERENCE_METRICS.predictions) private readonly predictions: Counter<string>,
@@ -30,6 +34,8 @@ export class ModelClassifier extends FlowClassifier implements OnApplicationShut
     @InjectMetric(INFERENCE_METRICS.shadowAgreement) private readonly shadowAgreement: Gauge<string>,
   ) {
     super();
+    this.threaded = config.get('ingest', { infer: true }).inferenceThread;
+    this.active.runInThread(this.threaded);
     this.active.onPrediction((e) => {
       this.duration.observe(e.durationMs / 1000);
       this.batchSize.observe(e.flows);
@@ -68,6 +74,7 @@ export class ModelClassifier extends FlowClassifier implements OnApplicationShut
       this.shadow = null;
     } else {
       const next = new ModelRuntime();
+      next.runInThread(this.threaded);
       await next.load(dir);
       this.shadow = next;
     }

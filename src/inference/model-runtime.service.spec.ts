@@ -8,6 +8,8 @@ import { useBackend } from './model/backend-selector';
 import { DEFAULT_DETECTOR_SETTINGS, fitDetector } from './model/detector-training';
 import { saveDetectionModel } from './model/model-artifact';
 import { classNamesOf, LabelledFlows, readLabelledFlows } from './model/training-data';
+import type { Prediction } from './model/detection-model';
+import { ModelThread } from './model/model-thread';
 import { ModelRuntime, PredictionEvent } from './model-runtime.service';
 import { FEATURE_NAMES } from './pipeline/feature-names';
 
@@ -110,5 +112,71 @@ describe('ModelRuntime', () => {
     expect(events[0].predictions).toHaveLength(4);
     expect(events[0].durationMs).toBeGreaterThan(0);
     runtime.onApplicationShutdown();
+  });
+
+  describe('in an inference thread', () => {
+    const threadRuntime = () => {
+      const runtime = cpuRuntime();
+      runtime.runInThread(true);
+      return runtime;
+    };
+    // typed arrays from another thread belong to Node's realm, not to the test's: compare their contents
+    const plain = (predictions: Prediction[]) => predictions.map((p) => ({ ...p, input: Array.from(p.input) }));
+    const threadOf = (runtime: ModelRuntime) => (runtime as unknown as { active: { model: ModelThread } }).active.model;
+
+    it('gives the same predictions as the calling thread, explanations and processed features included', async () => {
+      const here = cpuRuntime();
+      const there = threadRuntime();
+      await here.load(join(root, 'v1'));
+      const info = await there.load(join(root, 'v1'));
+      expect(info).toMatchObject({ version: versions[0], backend: 'cpu' });
+      expect(info.labels).toEqual(here.info().labels);
+      expect(threadOf(there)).toBeInstanceOf(ModelThread);
+      for (const explain of [true, false, 'attacks'] as const) {
+        const expected = await here.predict(flows.features, { explain });
+        const actual = await there.predict(flows.features, { explain });
+        expect(plain(actual)).toEqual(plain(expected));
+        expect(actual.some((p) => p.explanation.length > 0)).toBe(explain !== false);
+      }
+      here.onApplicationShutdown();
+      there.onApplicationShutdown();
+    });
+
+    it('fails the calls of a thread that dies with 503 and starts a new thread for the next call', async () => {
+      const runtime = threadRuntime();
+      await runtime.load(join(root, 'v1'));
+      const expected = await runtime.predict(flows.features.slice(0, 8));
+      const thread = threadOf(runtime);
+      const inFlight = runtime.predict(flows.features);
+      expect(thread.pendingCalls).toBe(1);
+      await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await expect(inFlight).rejects.toMatchObject({ code: ErrorCode.DEPENDENCY_UNAVAILABLE, retryAfter: 1 });
+      expect(thread.pendingCalls).toBe(0);
+      expect(plain(await runtime.predict(flows.features.slice(0, 8)))).toEqual(plain(expected));
+      runtime.onApplicationShutdown();
+      await expect(thread.predict(flows.features.slice(0, 1))).rejects.toThrow('model disposed');
+    });
+
+    it('swaps versions in flight, each call answered by the version it started on', async () => {
+      const runtime = threadRuntime();
+      await runtime.load(join(root, 'v1'));
+      const v1 = await runtime.predict(flows.features);
+      const first = threadOf(runtime);
+      const calls = [runtime.predict(flows.features), runtime.load(join(root, 'v2')), runtime.predict(flows.features)];
+      const [before, , after] = await Promise.all(calls);
+      expect(plain(before as Prediction[])).toEqual(plain(v1));
+      expect(runtime.info().version).toBe(versions[1]);
+      expect(after).toHaveLength(flows.features.length);
+      await expect(first.predict(flows.features.slice(0, 1))).rejects.toThrow('model disposed');
+      runtime.onApplicationShutdown();
+    });
+
+    it('reports a version it cannot load and keeps the active one', async () => {
+      const runtime = threadRuntime();
+      await runtime.load(join(root, 'v1'));
+      await expect(runtime.load(join(root, 'missing'))).rejects.toThrow(/inference thread could not load .*missing/);
+      expect(runtime.info().version).toBe(versions[0]);
+      runtime.onApplicationShutdown();
+    });
   });
 });

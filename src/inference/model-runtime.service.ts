@@ -2,8 +2,9 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../core/domain-error';
 import { FEATURE_COUNT, FEATURE_NAMES } from './pipeline/feature-names';
 import type { BackendName } from './model/backend-selector';
-import type { DetectionModel, Prediction, PredictOptions } from './model/detection-model';
+import type { Prediction, PredictOptions } from './model/detection-model';
 import type { ModelManifest } from './model/model-artifact';
+import type { ModelPredictor } from './model/model-thread';
 
 export interface ModelRuntimeInfo {
   version: string;
@@ -29,8 +30,9 @@ export type PredictionListener = (event: PredictionEvent) => void;
 
 /** A loaded model version and the calls that currently use it. */
 interface Slot {
-  model: DetectionModel;
+  model: ModelPredictor;
   manifest: ModelManifest;
+  backend: BackendName;
   dir: string;
   loadedAt: Date;
   inFlight: number;
@@ -38,7 +40,8 @@ interface Slot {
 }
 
 /**
- * Runs one model version at a time on the best tfjs backend (tfjs-node, else WebAssembly, else CPU). `load`
+ * Runs one model version at a time on the best tfjs backend (tfjs-node, else WebAssembly, else CPU), in this
+ * thread or, after `runInThread(true)`, in a worker thread of its own (see {@link ModelThread}). `load`
  * swaps versions without dropping requests: the new version is loaded and warmed up first, then replaces the
  * reference in one assignment; the old one is disposed when the calls already using it have finished. A shadow model is a second
  * instance of this class; `onPrediction` hooks receive every batch for metrics or comparison. TensorFlow.js is
@@ -50,12 +53,18 @@ export class ModelRuntime implements OnApplicationShutdown {
   private active: Slot | undefined;
   private backend: BackendName | undefined;
   private backendPreference: readonly BackendName[] | undefined;
+  private threaded = false;
   private loading: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<PredictionListener>();
 
   /** Backends to try, in order, when the first model is loaded (default: tensorflow, wasm, cpu). */
   setBackendPreference(preference: readonly BackendName[]): void {
     this.backendPreference = preference;
+  }
+
+  /** Runs the versions loaded from now on in a worker thread (true) or in the calling thread (false, the default). */
+  runInThread(enabled: boolean): void {
+    this.threaded = enabled;
   }
 
   /** Loads the model version in `dir` and makes it the active one; concurrent loads apply in call order. */
@@ -108,22 +117,32 @@ export class ModelRuntime implements OnApplicationShutdown {
   }
 
   private async swapIn(dir: string): Promise<ModelRuntimeInfo> {
+    const loaded = this.threaded ? await this.startThread(dir) : await this.loadHere(dir);
+    if (loaded.backend !== this.backend) this.logger.log(`tfjs backend: ${loaded.backend}${this.threaded ? ' (inference thread)' : ''}`);
+    this.backend = loaded.backend;
+    const slot: Slot = { ...loaded, dir, loadedAt: new Date(), inFlight: 0, retired: false };
+    const previous = this.active;
+    this.active = slot;
+    if (previous) this.retire(previous);
+    this.logger.log(`model ${slot.manifest.version} active (${dir})`);
+    return this.describe(slot);
+  }
+
+  private async loadHere(dir: string): Promise<Pick<Slot, 'model' | 'manifest' | 'backend'>> {
     const [{ loadDetectionModel }, { selectBackend }] = await Promise.all([
       import('./model/model-artifact'),
       import('./model/backend-selector'),
     ]);
-    if (!this.backend) {
-      this.backend = await selectBackend(this.backendPreference);
-      this.logger.log(`tfjs backend: ${this.backend}`);
-    }
+    const backend = this.backend ?? (await selectBackend(this.backendPreference));
     const { model, manifest } = await loadDetectionModel(dir);
     await model.warmUp();
-    const slot: Slot = { model, manifest, dir, loadedAt: new Date(), inFlight: 0, retired: false };
-    const previous = this.active;
-    this.active = slot;
-    if (previous) this.retire(previous);
-    this.logger.log(`model ${manifest.version} active (${dir})`);
-    return this.describe(slot);
+    return { model, manifest, backend };
+  }
+
+  private async startThread(dir: string): Promise<Pick<Slot, 'model' | 'manifest' | 'backend'>> {
+    const { ModelThread } = await import('./model/model-thread');
+    const thread = await ModelThread.start(dir, this.backendPreference);
+    return { model: thread, manifest: thread.manifest, backend: thread.backend };
   }
 
   private async withActive<T>(run: (slot: Slot) => Promise<T>): Promise<T> {
@@ -152,7 +171,7 @@ export class ModelRuntime implements OnApplicationShutdown {
   private emit(slot: Slot, predictions: Prediction[], durationMs: number): void {
     const event: PredictionEvent = {
       version: slot.manifest.version,
-      backend: this.backend as BackendName,
+      backend: slot.backend,
       flows: predictions.length,
       durationMs,
       predictions,
@@ -169,7 +188,7 @@ export class ModelRuntime implements OnApplicationShutdown {
   private describe(slot: Slot): ModelRuntimeInfo {
     return {
       version: slot.manifest.version,
-      backend: this.backend as BackendName,
+      backend: slot.backend,
       labels: [...slot.model.labels],
       featureNames: [...FEATURE_NAMES],
       inputSize: slot.manifest.inputSize,

@@ -1,23 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../utils/server-process';
 
 const ROOT = join(__dirname, '..', '..');
 const TS_NODE = join(ROOT, 'node_modules', '.bin', 'ts-node');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEST_') && k !== 'DATABASE_URL'));

@@ -1,13 +1,16 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
+import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertEvents, AlertRaisedEvent } from '../../src/alerts/alert.events';
 import { Role } from '../../src/core/permissions';
+import { AlertCandidate, AlertColumns, planAlerts, raiseAlerts, relinkFlows } from '../../src/flows/ingest/alert-dedup.writer';
+import { IngestWriter } from '../../src/flows/ingest/ingest-writer.service';
 import { FlowRow } from '../../src/inference/pipeline';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser, login } from '../utils/factories';
-import { CIC_GENERATED_SAMPLE, featuresOf, readFixtureRows } from '../utils/fixtures';
+import { CIC_GENERATED_SAMPLE, featuresOf, readFixtureRows, sensorFlow } from '../utils/fixtures';
 
 describe('ingest → alerts', () => {
   let app: NestFastifyApplication;
@@ -17,15 +20,8 @@ describe('ingest → alerts', () => {
   const raised: AlertRaisedEvent[] = [];
 
   /** Each class gets its own source address, so its alerts are easy to find. */
-  const flowFor = (row: FlowRow, i: number, subnet: number) => ({
-    flow_id: `fixture-${subnet}-${i}`,
-    src_ip: `198.18.${subnet}.${(i % 250) + 1}`,
-    dst_ip: '198.19.0.1',
-    src_port: 40000 + i,
-    dst_port: row.features[0],
-    protocol: 'tcp',
-    features: featuresOf(row),
-  });
+  const flowFor = (row: FlowRow, i: number, subnet: number) =>
+    sensorFlow(row, i, { flowId: `fixture-${subnet}-${i}`, srcIp: `198.18.${subnet}.${(i % 250) + 1}` });
   const post = (url: string, payload: unknown, headers: Record<string, string> = { 'x-api-key': key }) =>
     app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload: payload as object });
   const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params))[0].n);
@@ -100,6 +96,57 @@ describe('ingest → alerts', () => {
     expect(new Set(stormVerdicts.map((v) => v.alert_id))).toEqual(new Set(stormAlerts.map((a: { id: string }) => a.id)));
     expect(await count(`SELECT count(*) AS n FROM alerts WHERE src_ip << '198.18.13.0/24'`)).toBe(8);
     expect(results.reduce((n, r) => n + r.json().alerts_raised, 0)).toBe(byAlert.size + 8);
+    // every stored flow points at the alert its response named (flows are written before the alert is decided)
+    const answered = results.flatMap((r) => r.json().flows as { id: string; alert_id: string | null }[]);
+    const stored = await db.query(`SELECT id::text, alert_id::text FROM flows WHERE id = ANY($1::bigint[])`, [answered.map((f) => f.id)]);
+    const storedLink = new Map(stored.map((f: { id: string; alert_id: string | null }) => [f.id, f.alert_id]));
+    expect(answered.filter((f) => storedLink.get(f.id) !== f.alert_id)).toEqual([]);
+  });
+
+  it('re-points flows written with a planned alert when a concurrent batch raised that alert first', async () => {
+    const writer = app.get(IngestWriter) as unknown as { alertColumns: AlertColumns };
+    const ddos = rows.find((r) => r.label === 'DDoS')!;
+    const receivedAt = new Date();
+    const candidate = (flowId: string): AlertCandidate => ({
+      attackType: 'DDoS', source: 'model', confidence: 0.9, srcIp: '198.18.14.1', dstIp: '198.19.0.1', srcPort: 1, dstPort: 80,
+      protocol: 6, seenAt: receivedAt, flowId, flowReceivedAt: receivedAt, modelVersion: null, topProbabilities: null,
+      explanation: null, anomalyScore: null, details: { features: ddos.features.length },
+    });
+    const severities = new Map([['DDoS', 'high' as const]]);
+    const [a, b] = [await db.createQueryRunner(), await db.createQueryRunner()];
+    const [ca, cb] = [(await a.connect()) as PoolClient, (await b.connect()) as PoolClient];
+    try {
+      await ca.query('BEGIN');
+      await cb.query('BEGIN');
+      // both plan a new alert for the same key; B raises it and commits first
+      const planA = await planAlerts(ca, [candidate('9000000001'), candidate('9000000002')], severities, 300);
+      const planB = await planAlerts(cb, [candidate('9000000003')], severities, 300);
+      expect(planA.openIds).toEqual([null]);
+      expect(planA.alertIds[0]).not.toBe(planB.alertIds[0]);
+      // A writes its flows with the alert id it planned
+      await ca.query(
+        `INSERT INTO flows (id, received_at, source, raw_features, alert_id) SELECT id, $2, 'api', '{}', $3 FROM unnest($1::bigint[]) id`,
+        [['9000000001', '9000000002'], receivedAt, planA.alertIds[0]],
+      );
+      const raisedB = await raiseAlerts(cb, planB, writer.alertColumns);
+      expect(raisedB).toMatchObject({ alertIds: [planB.alertIds[0]], relink: [] });
+      await cb.query('COMMIT');
+      const raisedA = await raiseAlerts(ca, planA, writer.alertColumns);
+      expect(raisedA.alertIds).toEqual([planB.alertIds[0], planB.alertIds[0]]);
+      expect(raisedA.relink.map((r) => [r.flowId, r.alertId])).toEqual([
+        ['9000000001', planB.alertIds[0]],
+        ['9000000002', planB.alertIds[0]],
+      ]);
+      await relinkFlows(ca, raisedA.relink);
+      await ca.query('COMMIT');
+      const alerts = await db.query(`SELECT id::text, event_count FROM alerts WHERE src_ip = '198.18.14.1'`);
+      expect(alerts).toEqual([{ id: planB.alertIds[0], event_count: 3 }]);
+      const links = await db.query(`SELECT alert_id::text FROM flows WHERE id IN (9000000001, 9000000002)`);
+      expect(links).toEqual([{ alert_id: planB.alertIds[0] }, { alert_id: planB.alertIds[0] }]);
+    } finally {
+      await a.release();
+      await b.release();
+    }
   });
 
   it('detects the attack classes of the fixture', async () => {

@@ -15,7 +15,7 @@ import { FlowRow } from '../../src/inference/pipeline';
 import { TEST_REDIS_URL } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createUser, login } from '../utils/factories';
-import { featuresOf, readFixtureRows } from '../utils/fixtures';
+import { readFixtureRows, sensorFlow } from '../utils/fixtures';
 
 jest.setTimeout(40_000);
 
@@ -46,15 +46,8 @@ describe('Redis Streams ingest', () => {
   let closed = false;
 
   /** A flow as a sensor writes it into the stream (the JSON of POST /flows). */
-  const flowOf = (row: FlowRow, i: number, subnet: number, src?: string) => ({
-    flow_id: `stream-${run}-${subnet}-${i}`,
-    src_ip: src ?? `198.18.${subnet}.${(i % 250) + 1}`,
-    dst_ip: '198.19.1.1',
-    src_port: 40000 + i,
-    dst_port: row.features[0],
-    protocol: 'tcp',
-    features: featuresOf(row),
-  });
+  const flowOf = (row: FlowRow, i: number, subnet: number, src?: string) =>
+    sensorFlow(row, i, { flowId: `stream-${run}-${subnet}-${i}`, srcIp: src ?? `198.18.${subnet}.${(i % 250) + 1}`, dstIp: '198.19.1.1' });
   const add = async (...fields: string[]): Promise<string> => (await redis.xadd(KEYS.in, '*', ...fields))!;
   const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params))[0].n);
   const flowsOfSensor = (sensor: string) => count(`SELECT count(*) AS n FROM flows WHERE sensor_id = $1`, [sensor]);

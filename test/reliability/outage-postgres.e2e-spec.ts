@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { FlowRow } from '../../src/inference/pipeline';
-import { featuresOf, readFixtureRows } from '../utils/fixtures';
+import { readFixtureRows, sensorFlow } from '../utils/fixtures';
 import { createApiKeyOverHttp, loginOverHttp, pollUntil, ServerProcess } from '../utils/server-process';
 import { PrivatePostgres, PrivateRedis, startPostgres, startRedis } from '../utils/services';
 
@@ -26,15 +26,7 @@ const STREAM_FLOWS_PER_ENTRY = 10;
 
 /** A flow as a sensor sends it, from a real CIC-IDS2017 row. */
 function flowOf(flowId: string, row: FlowRow, subnet: number, i: number) {
-  return {
-    flow_id: flowId,
-    src_ip: `198.18.${subnet}.${(i % 250) + 1}`,
-    dst_ip: '198.19.0.1',
-    src_port: 40000 + i,
-    dst_port: row.features[0],
-    protocol: 'tcp',
-    features: featuresOf(row),
-  };
+  return sensorFlow(row, i, { flowId, srcIp: `198.18.${subnet}.${(i % 250) + 1}` });
 }
 
 interface Attempt {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { FlowRow } from '../../src/inference/pipeline';
-import { CIC_GENERATED_SAMPLE, CIC_SAMPLE, featuresOf, readFixtureRows } from '../utils/fixtures';
+import { CIC_GENERATED_SAMPLE, CIC_SAMPLE, readFixtureRows, sensorFlow } from '../utils/fixtures';
 import { createApiKeyOverHttp, loginOverHttp, pollUntil, ServerProcess } from '../utils/server-process';
 import { PrivatePostgres, PrivateRedis, RedisOptions, startPostgres, startRedis } from '../utils/services';
 
@@ -108,15 +108,7 @@ class Rig {
 
   flow(i: number) {
     const row = this.rows[i % this.rows.length];
-    return {
-      flow_id: `redis-${this.run}-${i}`,
-      src_ip: `198.18.9.${(i % 250) + 1}`,
-      dst_ip: '198.19.0.1',
-      src_port: 40000 + i,
-      dst_port: row.features[0],
-      protocol: 'tcp',
-      features: featuresOf(row),
-    };
+    return sensorFlow(row, i, { flowId: `redis-${this.run}-${i}`, srcIp: `198.18.9.${(i % 250) + 1}` });
   }
 
   /** XADDs flow `i` to the ingest stream (on a connection of the test's own) and returns its flow id. */

@@ -21,3 +21,19 @@ export function featuresOf(row: FlowRow): Record<string, number | string | null>
     }),
   );
 }
+
+/**
+ * Flow `i` as a sensor posts it (the body of POST /api/v1/flows), from a real row: source port 40000 + i,
+ * destination port the row's own, TCP.
+ */
+export function sensorFlow(row: FlowRow, i: number, ids: { flowId: string; srcIp: string; dstIp?: string }) {
+  return {
+    flow_id: ids.flowId,
+    src_ip: ids.srcIp,
+    dst_ip: ids.dstIp ?? '198.19.0.1',
+    src_port: 40000 + i,
+    dst_port: row.features[0],
+    protocol: 'tcp',
+    features: featuresOf(row),
+  };
+}

@@ -1,8 +1,7 @@
-import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createDatabase, dropDatabase, runMigrations, TEST_REDIS_URL, uniqueName } from '../setup/test-database';
+import { createDatabase, deleteRedisKeys, dropDatabase, runMigrations, TEST_REDIS_URL, uniqueName } from '../setup/test-database';
 
 const ROOT = join(__dirname, '..', '..');
 const TS_NODE = join(ROOT, 'node_modules', '.bin', 'ts-node');
@@ -228,18 +227,7 @@ export class IsolatedStorage {
   }
 
   async destroy(): Promise<void> {
-    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.unlink(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(`${this.redisPrefix}:*`);
     if (!process.env.TEST_KEEP_DATABASE) await dropDatabase(this.databaseName);
   }
 }

@@ -8,7 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
+import { pingRedis } from '../../src/infra/redis/redis-bootstrap';
 import { Client } from 'pg';
 import { runMigrations } from '../setup/test-database';
 import { freePort, pollUntil } from './server-process';
@@ -147,18 +147,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<PrivateRed
   const kill = () => child?.kill('SIGKILL');
   cleanups.add(kill);
 
-  const ping = async () => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      client.disconnect();
-    }
-  };
+  const ping = () => pingRedis(url);
 
   const server: PrivateRedis = {
     port,

@@ -73,57 +73,137 @@ export interface AlertColumns {
 }
 
 /**
- * Raises alerts for a batch of verdicts, folding every verdict with the same (source IP, destination IP, attack
- * type) as an open alert seen within the window into that alert (count, last seen, max confidence, risk), in the
- * caller's transaction. Keys are locked with transaction-scoped advisory locks, in a fixed order, so concurrent
- * batches neither duplicate an alert nor deadlock; then one statement finds the open alerts, folds into them and
- * inserts the rest (two round trips in all).
+ * Where a batch's alert verdicts are expected to go, worked out before the transaction takes any lock: per key
+ * (source IP, destination IP, attack type), the open alert seen within the window, or a new alert id reserved
+ * from the sequence. Flows can be written with these ids first; {@link raiseAlerts} then decides under the
+ * locks and reports the few flows whose alert turned out otherwise (a concurrent batch raised or closed it).
  */
-export async function raiseAlerts(
+export interface AlertPlan {
+  groups: Group[];
+  /** Group index per candidate, in the candidates' order. */
+  groupOf: number[];
+  /** The open alert of each group when planned, or null. */
+  openIds: (string | null)[];
+  /** The id reserved for each group without an open alert, or null. */
+  newIds: (string | null)[];
+  /** Expected alert id per candidate. */
+  alertIds: string[];
+  candidates: AlertCandidate[];
+  windowSeconds: number;
+}
+
+/** A flow written with an alert id that the locked decision changed. */
+export interface FlowRelink {
+  flowId: string;
+  flowReceivedAt: Date;
+  alertId: string;
+}
+
+export async function planAlerts(
   client: PoolClient,
   candidates: AlertCandidate[],
   severities: Map<string, Severity>,
   windowSeconds: number,
-  columns: AlertColumns,
-): Promise<DedupOutcome> {
-  if (candidates.length === 0) return { alertIds: [], raised: [], updated: [], rows: [] };
-  const groups = [...group(candidates, severities).values()];
+): Promise<AlertPlan> {
+  const byKey = group(candidates, severities);
+  const groups = [...byKey.values()];
+  const index = new Map(groups.map((g, i) => [g.key, i]));
+  const groupOf = candidates.map((c) => index.get(keyOf(c))!);
+  const openIds: (string | null)[] = groups.map(() => null);
+  const newIds: (string | null)[] = groups.map(() => null);
+  if (groups.length > 0) {
+    const { rows } = await client.query<{ ord: number; open_id: string | null; new_id: string | null }>(
+      `SELECT u.ord::int AS ord, o.id AS open_id,
+              CASE WHEN o.id IS NULL THEN nextval(pg_get_serial_sequence('alerts', 'id')) END AS new_id
+         FROM unnest($1::inet[], $2::inet[], $3::text[]) WITH ORDINALITY AS u(s, d, t, ord)
+         LEFT JOIN LATERAL (${OPEN_ALERT_OF_U.replace('$WINDOW', '$4')}) o ON true
+        ORDER BY u.ord`,
+      [groups.map((g) => g.first.srcIp), groups.map((g) => g.first.dstIp), groups.map((g) => g.first.attackType), windowSeconds],
+    );
+    for (const row of rows) {
+      openIds[row.ord - 1] = row.open_id;
+      newIds[row.ord - 1] = row.new_id;
+    }
+  }
+  const expected = groups.map((_, i) => (openIds[i] ?? newIds[i])!);
+  return { groups, groupOf, openIds, newIds, alertIds: groupOf.map((g) => expected[g]), candidates, windowSeconds };
+}
+
+/**
+ * Raises the planned alerts, folding every verdict with the same (source IP, destination IP, attack type) as an
+ * open alert seen within the window into that alert (count, last seen, max confidence, risk), in the caller's
+ * transaction. Keys are locked with transaction-scoped advisory locks, in a fixed order, so concurrent batches
+ * neither duplicate an alert nor deadlock; then one statement finds the open alerts, folds into them and inserts
+ * the rest with the ids the plan reserved (two round trips in all). Flows whose alert differs from the plan's
+ * come back in `relink`.
+ */
+export async function raiseAlerts(client: PoolClient, plan: AlertPlan, columns: AlertColumns): Promise<DedupOutcome & { relink: FlowRelink[] }> {
+  const { groups, candidates } = plan;
+  if (candidates.length === 0) return { alertIds: [], raised: [], updated: [], rows: [], relink: [] };
   await client.query(
     `SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 7081) AS h FROM unnest($1::text[]) k ORDER BY 1) s`,
     [groups.map((g) => g.key)],
   );
-  const rows = await foldOrInsert(client, groups, windowSeconds, columns);
-  const idByKey = new Map<string, string>();
+  const rows = await foldOrInsert(client, groups, plan.newIds, plan.windowSeconds, columns);
+  const finalIds: (string | undefined)[] = groups.map(() => undefined);
   const updated: AlertEntity[] = [];
   const raised: AlertEntity[] = [];
-  const folded = new Set<number>();
   for (const { _ord, ...alert } of rows) {
     if (_ord === null) raised.push(alert);
     else {
-      folded.add(_ord);
+      finalIds[_ord] = alert.id;
       updated.push(alert);
-      idByKey.set(groups[_ord].key, alert.id);
     }
   }
-  const fresh = groups.filter((_, i) => !folded.has(i));
+  const fresh = groups.flatMap((_, i) => (finalIds[i] === undefined ? [i] : []));
   if (fresh.length !== raised.length) throw new Error(`alert de-duplication: ${fresh.length} new keys but ${raised.length} rows inserted`);
-  fresh.forEach((g, i) => idByKey.set(g.key, raised[i].id));
+  fresh.forEach((g, k) => (finalIds[g] = raised[k].id));
+  const alertIds = plan.groupOf.map((g) => finalIds[g]!);
+  const relink: FlowRelink[] = [];
+  candidates.forEach((c, i) => {
+    if (alertIds[i] !== plan.alertIds[i] && c.flowId !== null && c.flowReceivedAt !== null) {
+      relink.push({ flowId: c.flowId, flowReceivedAt: c.flowReceivedAt, alertId: alertIds[i] });
+    }
+  });
   return {
-    alertIds: candidates.map((c) => idByKey.get(keyOf(c))!),
+    alertIds,
     raised: raised.map((r) => r.id),
     updated: updated.map((r) => r.id),
     rows: [...raised, ...updated],
+    relink,
   };
 }
 
+/** Points flows at the alert the locked decision chose (see {@link raiseAlerts}). */
+export async function relinkFlows(client: PoolClient, relink: FlowRelink[]): Promise<void> {
+  if (relink.length === 0) return;
+  await client.query(
+    `UPDATE flows f SET alert_id = v.alert
+       FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[]) AS v(id, received_at, alert)
+      WHERE f.id = v.id AND f.received_at = v.received_at`,
+    [relink.map((r) => r.flowId), relink.map((r) => r.flowReceivedAt), relink.map((r) => r.alertId)],
+  );
+}
+
+/** The open alert of the key in `u` (s, d, t): active or investigating, seen within $WINDOW seconds, latest first. */
+const OPEN_ALERT_OF_U = `
+  SELECT id FROM alerts a
+   WHERE a.status IN ('active', 'investigating') AND a.attack_type = u.t
+     AND (a.src_ip = u.s OR (u.s IS NULL AND a.src_ip IS NULL))
+     AND (a.dst_ip = u.d OR (u.d IS NULL AND a.dst_ip IS NULL))
+     AND a.last_seen >= now() - make_interval(secs => $WINDOW)
+   ORDER BY a.last_seen DESC LIMIT 1`;
+
 /**
  * One statement: each group's open alert (same key, active or investigating, seen within the window) is updated;
- * groups without one (or whose alert vanished meanwhile) are inserted, in group order. Updated rows carry their
+ * groups without one (or whose alert vanished meanwhile) are inserted, in group order, with the id the plan
+ * reserved (a new one for a group whose planned open alert has gone). Updated rows carry their
  * group's index as `_ord`; inserted rows come back in insertion order with a null `_ord`.
  */
 async function foldOrInsert(
   client: PoolClient,
   groups: Group[],
+  newIds: (string | null)[],
   windowSeconds: number,
   columns: AlertColumns,
 ): Promise<(AlertEntity & { _ord: number | null })[]> {
@@ -134,17 +214,12 @@ async function foldOrInsert(
        SELECT * FROM unnest($1::int[], $2::inet[], $3::inet[], $4::text[], $5::int[], $6::timestamptz[],
                             $7::timestamptz[], $8::real[], $9::real[], $10::risk_level[], $11::text[], $12::int[],
                             $13::int[], $14::smallint[], $15::bigint[], $16::timestamptz[], $17::text[], $18::jsonb[],
-                            $19::jsonb[], $20::real[], $21::jsonb[])
+                            $19::jsonb[], $20::real[], $21::jsonb[], $23::bigint[])
          AS u(ord, s, d, t, n, first_seen, last_seen, confidence, max_confidence, risk, source, src_port, dst_port,
-              protocol, flow_id, flow_received_at, model_version, top_probabilities, explanation, anomaly_score, details)
+              protocol, flow_id, flow_received_at, model_version, top_probabilities, explanation, anomaly_score, details,
+              new_id)
      ), open AS (
-       SELECT u.ord, o.id FROM u CROSS JOIN LATERAL (
-         SELECT id FROM alerts a
-          WHERE a.status IN ('active', 'investigating') AND a.attack_type = u.t
-            AND (a.src_ip = u.s OR (u.s IS NULL AND a.src_ip IS NULL))
-            AND (a.dst_ip = u.d OR (u.d IS NULL AND a.dst_ip IS NULL))
-            AND a.last_seen >= now() - make_interval(secs => $22)
-          ORDER BY a.last_seen DESC LIMIT 1) o
+       SELECT u.ord, o.id FROM u CROSS JOIN LATERAL (${OPEN_ALERT_OF_U.replace('$WINDOW', '$22')}) o
      ), upd AS (
        UPDATE alerts a SET
            event_count = a.event_count + u.n,
@@ -157,10 +232,10 @@ async function foldOrInsert(
         WHERE a.id = open.id
        RETURNING u.ord AS "_ord", ${columns.returning}
      ), ins AS (
-       INSERT INTO alerts AS a (attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
+       INSERT INTO alerts AS a (id, attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
                                 dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
                                 model_version, top_probabilities, explanation, anomaly_score, details)
-       SELECT u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
+       SELECT coalesce(u.new_id, nextval(pg_get_serial_sequence('alerts', 'id'))), u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
               u.n, u.first_seen, u.last_seen, u.flow_id, u.flow_received_at, u.model_version, u.top_probabilities,
               u.explanation, u.anomaly_score, u.details
          FROM u WHERE u.ord NOT IN (SELECT "_ord" FROM upd)
@@ -178,6 +253,7 @@ async function foldOrInsert(
       col((g) => g.first.flowReceivedAt), col((g) => g.best.modelVersion), col((g) => json(g.best.topProbabilities)),
       col((g) => json(g.best.explanation)), col((g) => g.best.anomalyScore), col((g) => json(g.best.details)),
       windowSeconds,
+      newIds,
     ],
   );
   return rows;

@@ -26,14 +26,27 @@ const COLUMNS = [
   'model_version', 'alert_id',
 ];
 
-function encode(row: FlowRowToWrite, ctx: FlowBatchContext, receivedAt: string): string {
-  const { flow, verdict } = row;
+/**
+ * A flow's COPY columns between `id` and `alert_id` (the two that are only known inside the transaction), so
+ * that the bulk of the encoding can happen before the transaction takes its locks.
+ */
+function encodeMiddle(flow: ValidatedFlow, verdict: Verdict | null, ctx: FlowBatchContext, receivedAt: string): string {
   return [
-    row.id, receivedAt, timestamp(flow.timestamp), text(flow.flowId), text(flow.srcIp), text(flow.dstIp),
+    receivedAt, timestamp(flow.timestamp), text(flow.flowId), text(flow.srcIp), text(flow.dstIp),
     num(flow.srcPort), num(flow.dstPort), num(flow.protocol), text(ctx.source), text(ctx.sensorId),
     floatArray(flow.features), floatArray(verdict?.processed ?? null), text(verdict?.label), num(verdict?.confidence),
-    num(verdict?.anomalyScore), text(verdict ? ctx.modelVersion : null), text(row.alertId),
+    num(verdict?.anomalyScore), text(verdict ? ctx.modelVersion : null),
   ].join('\t');
+}
+
+/** Flows encoded for {@link copyEncodedFlows}: everything but their ids and alert ids. */
+export interface EncodedFlows {
+  middles: string[];
+}
+
+export function encodeFlows(flows: readonly Pick<FlowRowToWrite, 'flow' | 'verdict'>[], ctx: FlowBatchContext): EncodedFlows {
+  const receivedAt = ctx.receivedAt.toISOString();
+  return { middles: flows.map((r) => encodeMiddle(r.flow, r.verdict, ctx, receivedAt)) };
 }
 
 const reserveSql = (count: number) => {
@@ -63,13 +76,18 @@ export async function beginReservingFlowIds(client: PoolClient, count: number): 
 
 /** Writes flows with one COPY … FROM STDIN in the caller's transaction. */
 export async function copyFlows(client: PoolClient, rows: FlowRowToWrite[], ctx: FlowBatchContext): Promise<void> {
-  if (rows.length === 0) return;
-  const receivedAt = ctx.receivedAt.toISOString();
+  await copyEncodedFlows(client, encodeFlows(rows, ctx), rows.map((r) => r.id), rows.map((r) => r.alertId));
+}
+
+/** Writes flows encoded by {@link encodeFlows}, with their ids and alert ids, with one COPY … FROM STDIN. */
+export async function copyEncodedFlows(client: PoolClient, encoded: EncodedFlows, ids: readonly string[], alertIds: readonly (string | null)[]): Promise<void> {
+  const { middles } = encoded;
+  if (middles.length === 0) return;
   const CHUNK = 500;
   function* chunks(): Generator<string> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
+    for (let i = 0; i < middles.length; i += CHUNK) {
       let out = '';
-      for (let j = i; j < Math.min(i + CHUNK, rows.length); j++) out += `${encode(rows[j], ctx, receivedAt)}\n`;
+      for (let j = i; j < Math.min(i + CHUNK, middles.length); j++) out += `${ids[j]}\t${middles[j]}\t${text(alertIds[j])}\n`;
       yield out;
     }
   }

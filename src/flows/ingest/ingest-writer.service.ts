@@ -7,8 +7,8 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import { AlertEntity } from '../../alerts/alert.entity';
 import { Severity } from '../../alerts/risk-level';
 import { AppConfig } from '../../config/app-config';
-import { AlertCandidate, AlertColumns, DedupOutcome, raiseAlerts } from './alert-dedup.writer';
-import { beginReservingFlowIds, copyFlows, FlowBatchContext, FlowRowToWrite } from './flow-copy.writer';
+import { AlertCandidate, AlertColumns, DedupOutcome, planAlerts, raiseAlerts, relinkFlows } from './alert-dedup.writer';
+import { beginReservingFlowIds, copyEncodedFlows, encodeFlows, EncodedFlows, FlowBatchContext } from './flow-copy.writer';
 import { ValidatedFlow } from './flow-input';
 import { addToRollups } from './stats-rollup.writer';
 import { BENIGN, Verdict } from './verdict';
@@ -60,8 +60,10 @@ export interface WriteOptions {
 }
 
 /**
- * Persists a batch in ONE transaction: flow ids are reserved, alerts raised or folded (de-duplication), flows
- * written with COPY, rollups updated. Nothing is visible, and nothing is acknowledged, before the commit.
+ * Persists a batch in ONE transaction: flow ids are reserved and the alerts' ids planned, flows written with COPY,
+ * alerts raised or folded (de-duplication, under per-key locks), rollups updated. The COPY, the bulk of the
+ * work, comes before the locks, so concurrent batches of the same attackers queue only for the short alert and
+ * rollup statements. Nothing is visible, and nothing is acknowledged, before the commit.
  */
 @Injectable()
 export class IngestWriter {
@@ -82,12 +84,14 @@ export class IngestWriter {
 
   async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>, options: WriteOptions = {}): Promise<WriteResult> {
     const severities = await this.attackSeverities();
+    const batchCtx = { ...ctx, receivedAt: new Date() };
+    // encoded before the transaction, which holds de-duplication locks from its first statement to its commit
+    const encoded = encodeFlows(items, batchCtx);
     const runner = this.dataSource.createQueryRunner() as PostgresQueryRunner;
     const client = (await runner.connect()) as PoolClient;
-    const receivedAt = new Date();
     try {
       const flowIds = await beginReservingFlowIds(client, items.length);
-      const result = await this.writeInTransaction(client, items, flowIds, { ...ctx, receivedAt }, severities);
+      const result = await this.writeInTransaction(client, items, flowIds, encoded, batchCtx, severities);
       await options.beforeCommit?.(client, result);
       await client.query('COMMIT');
       return result;
@@ -103,6 +107,7 @@ export class IngestWriter {
     client: PoolClient,
     items: ClassifiedFlow[],
     flowIds: string[],
+    encoded: EncodedFlows,
     ctx: FlowBatchContext,
     severities: Map<string, Severity>,
   ): Promise<WriteResult> {
@@ -114,11 +119,19 @@ export class IngestWriter {
       seenAt: item.flow.timestamp && item.flow.timestamp < ctx.receivedAt ? item.flow.timestamp : ctx.receivedAt,
     }));
     const windowSeconds = this.config.get('ingest.dedupWindowSeconds', { infer: true });
-    const dedup = await raiseAlerts(client, candidates, severities, windowSeconds, this.alertColumns);
-    const alertIds: (string | null)[] = items.map(() => null);
-    alerting.forEach(({ i }, k) => (alertIds[i] = dedup.alertIds[k]));
-    const rows: FlowRowToWrite[] = items.map((item, i) => ({ id: flowIds[i], flow: item.flow, verdict: item.verdict, alertId: alertIds[i] }));
-    await copyFlows(client, rows, ctx);
+    // flows are written before the alerts' locks are taken, with the alert ids the plan expects; the locked
+    // decision then re-points the few flows a concurrent batch changed the answer for
+    const plan = await planAlerts(client, candidates, severities, windowSeconds);
+    /** Alert id per flow (null for flows without one) from ids per alerting flow. */
+    const perFlow = (ids: string[]) => {
+      const out: (string | null)[] = items.map(() => null);
+      alerting.forEach(({ i }, k) => (out[i] = ids[k]));
+      return out;
+    };
+    await copyEncodedFlows(client, encoded, flowIds, perFlow(plan.alertIds));
+    const dedup = await raiseAlerts(client, plan, this.alertColumns);
+    await relinkFlows(client, dedup.relink);
+    const alertIds = perFlow(dedup.alertIds);
     await addToRollups(
       client,
       items.map((item, i) => ({

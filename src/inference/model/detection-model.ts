@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FEATURE_NAMES } from '../pipeline/feature-names';
 import { FittedTransform } from '../pipeline/fitted-transform';
 import { ANOMALY_LABEL, BENIGN_LABEL } from '../pipeline/label-normaliser';
-import { InputGradients } from './input-gradients';
+import { InferenceGraph } from './inference-graph';
 import { IsolationForest } from './isolation-forest';
 
 export interface ClassProbability {
@@ -63,8 +63,8 @@ export interface DetectionModelParts {
  */
 export class DetectionModel {
   private disposed = false;
-  /** Fast input gradients for explanations; null when the network has a layer they do not support. */
-  private inputGradients: InputGradients | null | undefined;
+  /** The network compiled for inference and explanations; null when it has a layer the compiler does not support. */
+  private graph: InferenceGraph | null | undefined;
 
   constructor(readonly parts: DetectionModelParts) {
     const mismatch =
@@ -126,7 +126,7 @@ export class DetectionModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.inputGradients?.dispose();
+    this.graph?.dispose();
     this.parts.network.dispose();
   }
 
@@ -138,7 +138,7 @@ export class DetectionModel {
     let probs: tf.Tensor | undefined;
     try {
       if (explain) [logits, grads] = this.logitsAndGradients(x);
-      else logits = tf.tidy(() => tf.add(this.parts.network.predict(x, { batchSize: rows }) as tf.Tensor, this.parts.logitOffsets));
+      else logits = tf.tidy(() => tf.add(this.forward(x, rows), this.parts.logitOffsets));
       probs = tf.softmax(logits);
       const [probabilities, gradients] = await Promise.all([
         probs.data() as Promise<Float32Array>,
@@ -150,11 +150,23 @@ export class DetectionModel {
     }
   }
 
+  /** The compiled network, or null when it does not compile (the layers API is used then). */
+  private compiled(): InferenceGraph | null {
+    if (this.graph === undefined) this.graph = InferenceGraph.compile(this.parts.network) ?? null;
+    return this.graph;
+  }
+
+  /** The network's logits for `x`. */
+  private forward(x: tf.Tensor2D, rows: number): tf.Tensor {
+    const graph = this.compiled();
+    return graph ? graph.run(x) : (this.parts.network.predict(x, { batchSize: rows }) as tf.Tensor);
+  }
+
   private logitsAndGradients(x: tf.Tensor2D): [tf.Tensor, tf.Tensor] {
     const { network, logitOffsets, labels } = this.parts;
-    if (this.inputGradients === undefined) this.inputGradients = InputGradients.for(network) ?? null;
-    if (this.inputGradients) {
-      const { logits, gradients } = this.inputGradients.compute(x, logitOffsets);
+    const graph = this.compiled();
+    if (graph) {
+      const { logits, gradients } = graph.logitsAndGradients(x, logitOffsets);
       return [logits, gradients];
     }
     let logits: tf.Tensor | undefined;

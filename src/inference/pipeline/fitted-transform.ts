@@ -61,9 +61,12 @@ export class FittedTransform {
   private readonly numericIndex: Int32Array;
   private readonly indicatorIndex: Int32Array;
   private readonly indicatorLookup: Map<number, number>[];
+  /** Output of each numeric column for a raw 0, the most common value in flows (no logarithm to compute). */
+  private readonly numericAtZero: Float64Array;
 
   private constructor(private readonly spec: FittedTransformJSON) {
     this.numericIndex = Int32Array.from(spec.numeric, (c) => featureIndexOf(c.feature));
+    this.numericAtZero = Float64Array.from(spec.numeric, (c) => scaleValue(0, c));
     this.indicatorIndex = Int32Array.from(spec.indicators, (c) => featureIndexOf(c.feature));
     this.indicatorLookup = spec.indicators.map((c) => new Map(c.values.map((v, k) => [v, k])));
     const names = spec.numeric.map((c) => c.feature);
@@ -113,7 +116,8 @@ export class FittedTransform {
     const target = out ?? new Float32Array(this.outputSize);
     const numeric = this.spec.numeric;
     for (let k = 0; k < numeric.length; k++) {
-      target[offset + k] = scaleValue(raw[this.numericIndex[k]], numeric[k]);
+      const x = raw[this.numericIndex[k]];
+      target[offset + k] = x === 0 ? this.numericAtZero[k] : scaleValue(x, numeric[k]);
     }
     let base = offset + numeric.length;
     for (let k = 0; k < this.indicatorLookup.length; k++) {

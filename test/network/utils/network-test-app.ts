@@ -1,12 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Role } from '../../../src/core/permissions';
 import { DryRunFirewallDriver, FirewallDriver } from '../../../src/network/firewall';
 import { NetworkReconciler } from '../../../src/network/network-reconciler.service';
 import { createTestApp } from '../../utils/create-test-app';
 import { Session, bearer, createUser, login } from '../../utils/factories';
-import { TEST_REDIS_URL, createDatabase, dropDatabase, runMigrations, uniqueName } from '../../setup/test-database';
+import { createDatabase, deleteRedisKeys, dropDatabase, runMigrations, uniqueName } from '../../setup/test-database';
 
 /**
  * A database and Redis key prefix of the spec file's own: every application runs the reconciler, which acts on
@@ -38,21 +37,8 @@ export class NetworkTestEnv {
   }
 }
 
-export async function deleteKeys(pattern: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) deleted += await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
-}
+/** Deletes the keys matching `pattern` on the test Redis. */
+export const deleteKeys = deleteRedisKeys;
 
 export interface Sessions {
   admin: Session;
