@@ -10,7 +10,7 @@ function oneOf(qb: SelectQueryBuilder<AlertEntity>, column: string, type: string
 
 /**
  * Adds a filter's criteria to a query on `alerts` aliased `a`. Every value is a bound parameter; addresses use
- * `<<=` (contained in or equal), which the GiST indexes on src_ip / dst_ip serve.
+ * `<<=` (contained in or equal), which PostgreSQL reads as a range of the B-tree indexes on src_ip / dst_ip.
  */
 export function applyAlertFilter(qb: SelectQueryBuilder<AlertEntity>, f: AlertFilter): SelectQueryBuilder<AlertEntity> {
   if (f.statuses) oneOf(qb, 'a.status', 'alert_status', f.statuses, 'fStatuses');

@@ -82,7 +82,7 @@ export class AlertsRepository {
   }
 
   /**
-   * Whether the page should be read through the address (GiST) indexes and sorted, rather than by walking the
+   * Whether the page should be read through the address indexes and sorted, rather than by walking the
    * sort order's index and filtering. The planner prefers the walk whenever few rows match, expecting matches
    * spread evenly over time; but alerts of one subnet come in bursts, and a walk can read tens of thousands of
    * rows before it finds a page. Reading the matches and sorting them is cheap while they are few, so the

@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { floatArray, num, text, timestamp } from './copy-text';
+import { BinaryCopyWriter } from './copy-binary';
 import { ValidatedFlow } from './flow-input';
 import { Verdict } from './verdict';
 
@@ -27,26 +27,45 @@ const COLUMNS = [
 ];
 
 /**
- * A flow's COPY columns between `id` and `alert_id` (the two that are only known inside the transaction), so
+ * A flow's COPY fields between `id` and `alert_id` (the two that are only known inside the transaction), so
  * that the bulk of the encoding can happen before the transaction takes its locks.
  */
-function encodeMiddle(flow: ValidatedFlow, verdict: Verdict | null, ctx: FlowBatchContext, receivedAt: string): string {
-  return [
-    receivedAt, timestamp(flow.timestamp), text(flow.flowId), text(flow.srcIp), text(flow.dstIp),
-    num(flow.srcPort), num(flow.dstPort), num(flow.protocol), text(ctx.source), text(ctx.sensorId),
-    floatArray(flow.features), floatArray(verdict?.processed ?? null), text(verdict?.label), num(verdict?.confidence),
-    num(verdict?.anomalyScore), text(verdict ? ctx.modelVersion : null),
-  ].join('\t');
+function encodeMiddle(out: BinaryCopyWriter, flow: ValidatedFlow, verdict: Verdict | null, ctx: FlowBatchContext): void {
+  out
+    .timestamptz(ctx.receivedAt)
+    .timestamptz(flow.timestamp)
+    .text(flow.flowId)
+    .inet(flow.srcIp)
+    .inet(flow.dstIp)
+    .int4(flow.srcPort)
+    .int4(flow.dstPort)
+    .int2(flow.protocol)
+    .text(ctx.source)
+    .uuid(ctx.sensorId)
+    .float8Array(flow.features)
+    .float4Array(verdict?.processed ?? null)
+    .text(verdict?.label)
+    .float4(verdict?.confidence)
+    .float4(verdict?.anomalyScore)
+    .text(verdict ? ctx.modelVersion : null);
 }
 
 /** Flows encoded for {@link copyEncodedFlows}: everything but their ids and alert ids. */
 export interface EncodedFlows {
-  middles: string[];
+  /** The middle fields of every flow, one after the other. */
+  bytes: Buffer;
+  /** Where flow i's fields start in `bytes` (and end, at i + 1). */
+  offsets: number[];
 }
 
 export function encodeFlows(flows: readonly Pick<FlowRowToWrite, 'flow' | 'verdict'>[], ctx: FlowBatchContext): EncodedFlows {
-  const receivedAt = ctx.receivedAt.toISOString();
-  return { middles: flows.map((r) => encodeMiddle(r.flow, r.verdict, ctx, receivedAt)) };
+  const out = new BinaryCopyWriter(flows.length * 1400 + 64);
+  const offsets = [0];
+  for (const r of flows) {
+    encodeMiddle(out, r.flow, r.verdict, ctx);
+    offsets.push(out.length);
+  }
+  return { bytes: out.bytes(), offsets };
 }
 
 const reserveSql = (count: number) => {
@@ -79,18 +98,16 @@ export async function copyFlows(client: PoolClient, rows: FlowRowToWrite[], ctx:
   await copyEncodedFlows(client, encodeFlows(rows, ctx), rows.map((r) => r.id), rows.map((r) => r.alertId));
 }
 
-/** Writes flows encoded by {@link encodeFlows}, with their ids and alert ids, with one COPY … FROM STDIN. */
+/** Writes flows encoded by {@link encodeFlows}, with their ids and alert ids, with one binary COPY … FROM STDIN. */
 export async function copyEncodedFlows(client: PoolClient, encoded: EncodedFlows, ids: readonly string[], alertIds: readonly (string | null)[]): Promise<void> {
-  const { middles } = encoded;
-  if (middles.length === 0) return;
-  const CHUNK = 500;
-  function* chunks(): Generator<string> {
-    for (let i = 0; i < middles.length; i += CHUNK) {
-      let out = '';
-      for (let j = i; j < Math.min(i + CHUNK, middles.length); j++) out += `${ids[j]}\t${middles[j]}\t${text(alertIds[j])}\n`;
-      yield out;
-    }
+  const { bytes, offsets } = encoded;
+  const rows = offsets.length - 1;
+  if (rows === 0) return;
+  const out = new BinaryCopyWriter(bytes.length + rows * 28 + 32).header();
+  for (let i = 0; i < rows; i++) {
+    out.row(COLUMNS.length).int8(ids[i]).raw(bytes.subarray(offsets[i], offsets[i + 1])).int8(alertIds[i]);
   }
-  const sink = client.query(copyFrom(`COPY flows (${COLUMNS.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(chunks()), sink);
+  out.trailer();
+  const sink = client.query(copyFrom(`COPY flows (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT binary)`));
+  await pipeline(Readable.from([out.bytes()]), sink);
 }
