@@ -6,7 +6,7 @@ import { parseIpv4Bytes, parseIpv6Bytes } from '../../core/net/ip-bytes';
  * type's binary send format, then a -1 trailer. Binary COPY does not convert types: each field must be written
  * in exactly the column's type (int2/int4/int8, float4/float8, the element type of an array).
  *
- * Floats travel as their IEEE bits: the server parses no decimal text (for rows of ~150 floats that parsing was
+ * Floats travel as their IEEE bits: the server parses no decimal text (for rows of some 260 floats that parsing was
  * most of COPY's cost), and a `real` feature is stored as exactly the Float32 the model computed.
  */
 export class BinaryCopyWriter {
