@@ -20,6 +20,10 @@ const NETWORK_EVENTS: Record<string, ServerEventName> = {
 
 type Payload<E extends ServerEventName> = Omit<ServerEvents[E], 'id'>;
 
+/** Most events held while Redis is down (the replay log keeps about as many). */
+const HELD_LIMIT = 10_000;
+const HELD_RETRY_MS = 1_000;
+
 /**
  * Turns committed domain events into realtime events: each is appended to the replay log (its id) and sent to
  * the room of the permission it needs. Above REALTIME_STORM_THRESHOLD new alerts per second, `attack_detected`
@@ -40,6 +44,10 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
   /** Alerts folded into since their last announcement, latest state by id. */
   private folded = new Map<string, AlertDto>();
   private foldedTimer: NodeJS.Timeout | null = null;
+  /** Events not yet in the replay log because Redis did not answer (see {@link publish}). */
+  private held: { event: ServerEventName; payload: Payload<ServerEventName> }[] = [];
+  private heldTimer: NodeJS.Timeout | null = null;
+  private droppedHeld = 0;
   private readonly threshold: number;
   private readonly batchMs: number;
   private readonly batchMaxAlerts: number;
@@ -106,14 +114,58 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     void this.publish('alert_resolved', { alert: e.alert });
   }
 
+  /**
+   * Appends the event to the replay log (which gives it its id) and sends it. When Redis does not answer, the event
+   * is held, with every later one behind it so that clients see them in order, and sent once Redis answers again
+   * (retried every {@link HELD_RETRY_MS}); at most {@link HELD_LIMIT} are held, the oldest dropped beyond that.
+   */
   async publish<E extends ServerEventName>(event: E, payload: Payload<E>): Promise<void> {
+    if (this.held.length) return this.hold(event, payload);
     try {
-      const id = await this.log.append(event, payload as Record<string, unknown>);
-      const room = permissionRoom(EVENT_PERMISSION[event]!);
-      this.gateway.emitToRoom(room, event, { id, ...payload } as ServerEvents[E]);
+      await this.deliver(event, payload);
     } catch (e) {
-      this.logger.warn(`realtime ${event} not delivered: ${(e as Error).message}`);
+      this.logger.warn(`realtime events held until Redis answers (${event}: ${(e as Error).message})`);
+      this.hold(event, payload);
     }
+  }
+
+  /** Events waiting for Redis, oldest first. */
+  get heldEvents(): number {
+    return this.held.length;
+  }
+
+  private async deliver<E extends ServerEventName>(event: E, payload: Payload<E>): Promise<void> {
+    const id = await this.log.append(event, payload as Record<string, unknown>);
+    const room = permissionRoom(EVENT_PERMISSION[event]!);
+    this.gateway.emitToRoom(room, event, { id, ...payload } as ServerEvents[E]);
+  }
+
+  private hold(event: ServerEventName, payload: Payload<ServerEventName>): void {
+    if (this.held.length >= HELD_LIMIT) {
+      this.held.shift();
+      this.droppedHeld++;
+    }
+    this.held.push({ event, payload });
+    this.heldTimer ??= setTimeout(() => void this.sendHeld(), HELD_RETRY_MS);
+  }
+
+  private async sendHeld(): Promise<void> {
+    this.heldTimer = null;
+    let sent = 0;
+    while (this.held.length) {
+      const { event, payload } = this.held[0];
+      try {
+        await this.deliver(event, payload);
+      } catch {
+        this.heldTimer = setTimeout(() => void this.sendHeld(), HELD_RETRY_MS);
+        return;
+      }
+      this.held.shift();
+      sent++;
+    }
+    const dropped = this.droppedHeld ? `; ${this.droppedHeld} older ones were dropped (more than ${HELD_LIMIT} held)` : '';
+    this.logger.log(`Redis answers again: ${sent} held realtime events sent${dropped}`);
+    this.droppedHeld = 0;
   }
 
   private flush(): void {
@@ -138,6 +190,8 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     if (this.foldedTimer) clearTimeout(this.foldedTimer);
     this.flush();
     this.flushFolded();
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    if (this.held.length) this.logger.warn(`${this.held.length} realtime events held for Redis are not sent: the process is stopping`);
   }
 }
 

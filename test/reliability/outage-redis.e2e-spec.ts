@@ -17,6 +17,7 @@ const RECOVERY_BUDGET_MS = 30_000;
 /** What "answers at once" means on a loaded machine; a request queued behind the reconnection would take the outage. */
 const FAST_MS = 3_000;
 const PREFIX = 'ids-outage';
+const OUTAGE_ATTACKER = '198.18.9.250';
 const ADMIN = { email: 'admin@example.test', password: 'outage-admin-password' };
 
 interface Answer {
@@ -106,6 +107,12 @@ class Rig {
     return Number((await this.db.query(`SELECT count(*) AS n FROM flows WHERE flow_id = $1`, [flowId])).rows[0].n);
   }
 
+  /** A flow of a real attack row from `srcIp`. */
+  attackFlow(srcIp: string) {
+    const i = this.rows.findIndex((r) => r.label === 'DDoS');
+    return sensorFlow(this.rows[i], i, { flowId: `redis-${this.run}-attack`, srcIp });
+  }
+
   flow(i: number) {
     const row = this.rows[i % this.rows.length];
     return sensorFlow(row, i, { flowId: `redis-${this.run}-${i}`, srcIp: `198.18.9.${(i % 250) + 1}` });
@@ -154,7 +161,7 @@ function csvUpload(): FormData {
 describe('Redis outage', () => {
   const rig = new Rig();
   let socket: Socket;
-  const received: { event: string; payload: { action?: { id?: string } } }[] = [];
+  const received: { event: string; payload: { id?: string; action?: { id?: string }; alert?: { src_ip?: string } } }[] = [];
   const figures: Record<string, number> = {};
   const blocks = { before: '', during: '', late: '', fresh: '' };
   let lateExpired: Promise<number> = Promise.resolve(0);
@@ -212,6 +219,10 @@ describe('Redis outage', () => {
     expect(ingest).toMatchObject({ status: 200, body: { accepted: 2 } });
     expect(ingest.ms).toBeLessThan(FAST_MS);
     expect(await rig.flowsWithId(rig.flow(1).flow_id)).toBe(1);
+    // an attack raises its alert; the realtime event waits for Redis (its replay log gives the event its id)
+    const attack = await rig.call('POST', '/api/v1/flows', rig.attackFlow(OUTAGE_ATTACKER), 'sensor');
+    expect(attack).toMatchObject({ status: 200, body: { accepted: 1 } });
+    expect(received.some((r) => r.event === 'attack_detected' && r.payload.alert?.src_ip === OUTAGE_ATTACKER)).toBe(false);
     expect((await rig.call('GET', '/api/v1/network/actions')).status).toBe(200);
     const login = (password: string) =>
       fetch(`${rig.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password }) });
@@ -266,6 +277,11 @@ describe('Redis outage', () => {
       expect(upload.status).toBe(202);
       await pollUntil('the import completed', async () =>
         (await rig.call('GET', `/api/v1/flows/import/${upload.body.job_id}`, undefined, 'sensor')).body.state === 'completed', within());
+
+      // the attack detected during the outage reached the client once Redis answered, with its replay-log id
+      const heldAttack = () => received.find((r) => r.event === 'attack_detected' && r.payload.alert?.src_ip === OUTAGE_ATTACKER);
+      await pollUntil('the held attack_detected event', () => heldAttack() !== undefined, within());
+      expect(heldAttack()?.payload.id).toMatch(/^\d+-\d+$/);
 
       // the client connected before the outage got the realtime events of the new block, through the adapter
       const eventsOf = (id: string) => received.filter((r) => r.payload?.action?.id === id).map((r) => r.event);
