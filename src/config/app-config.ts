@@ -49,6 +49,8 @@ export interface AppConfig {
     /** The detection model runs in a worker thread. */
     inferenceThread: boolean;
     retentionDays: number;
+    /** Answers to requests sent with an Idempotency-Key are kept this long. */
+    idempotencyHours: number;
     importDir: string;
     importMaxBytes: number;
   };
@@ -160,6 +162,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       inferenceMaxQueued: env.INFERENCE_MAX_QUEUED_FLOWS,
       inferenceThread: env.INFERENCE_THREAD,
       retentionDays: env.FLOW_RETENTION_DAYS,
+      idempotencyHours: env.INGEST_IDEMPOTENCY_HOURS,
       importDir: env.IMPORT_DIR,
       importMaxBytes: env.IMPORT_MAX_FILE_MB * 1024 * 1024,
     },

@@ -271,6 +271,13 @@ export class EnvironmentVariables {
   @Min(1)
   FLOW_RETENTION_DAYS = 30;
 
+  /** How long the answer to an ingest request sent with an Idempotency-Key is kept for its retries. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  INGEST_IDEMPOTENCY_HOURS = 24;
+
   @IsString()
   IMPORT_DIR = './data/imports';
 

@@ -7,6 +7,8 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
+  /** An Idempotency-Key sent again with a different request. */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED = 'RATE_LIMITED',
@@ -72,6 +74,8 @@ export function statusForCode(code: ErrorCode): number {
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;
+    case ErrorCode.IDEMPOTENCY_KEY_REUSED:
+      return 422;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
     case ErrorCode.RATE_LIMITED:

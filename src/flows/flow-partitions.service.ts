@@ -4,10 +4,12 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { IngestRequestsRepository } from './ingest/idempotency';
 
 /**
  * Keeps the daily partitions of `flows`: today's and the next two days' exist ahead of time (at start-up and
  * hourly), and partitions older than FLOW_RETENTION_DAYS are dropped (whole partitions: no row-by-row delete).
+ * Hourly too, answers kept for Idempotency-Key retries are deleted after INGEST_IDEMPOTENCY_HOURS.
  */
 @Injectable()
 export class FlowPartitionsService implements OnApplicationBootstrap {
@@ -16,6 +18,7 @@ export class FlowPartitionsService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly ingestRequests: IngestRequestsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -23,11 +26,12 @@ export class FlowPartitionsService implements OnApplicationBootstrap {
   }
 
   @Cron(CronExpression.EVERY_HOUR)
-  async maintain(): Promise<{ created: string[]; dropped: string[] }> {
+  async maintain(): Promise<{ created: string[]; dropped: string[]; answersPruned: number }> {
     const created = await this.ensureAhead(2);
     const dropped = await this.dropOlderThan(this.config.get('ingest.retentionDays', { infer: true }));
     if (dropped.length) this.logger.log(`dropped flow partitions past retention: ${dropped.join(', ')}`);
-    return { created, dropped };
+    const answersPruned = await this.ingestRequests.prune(this.config.get('ingest.idempotencyHours', { infer: true }));
+    return { created, dropped, answersPruned };
   }
 
   async ensureAhead(days: number): Promise<string[]> {

@@ -1,11 +1,14 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiBody,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission } from '../common/auth/auth.decorators';
 import { Principal } from '../common/auth/principal';
@@ -15,7 +18,8 @@ import { Permission } from '../core/permissions';
 import { FlowBatchDto, FlowInputDto, IngestResultDto } from './dto/flow-input.dto';
 import { FlowBatchPipe, SingleFlowPipe } from './ingest/flow-body.pipe';
 import { ValidatedFlow } from './ingest/flow-input';
-import { IngestOutcome, IngestService } from './ingest/ingest.service';
+import { IDEMPOTENCY_HEADER, IdempotentIngest, idempotentRequestOf, REPLAYED_HEADER } from './ingest/idempotency';
+import { IngestOutcome, IngestService, IngestSource } from './ingest/ingest.service';
 
 const toResult = (o: IngestOutcome): IngestResultDto => ({
   accepted: o.flows.length,
@@ -25,12 +29,38 @@ const toResult = (o: IngestOutcome): IngestResultDto => ({
   flows: o.flows,
 });
 
+const IDEMPOTENCY_DOCS = {
+  name: IDEMPOTENCY_HEADER,
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[!-~]+$' },
+  description:
+    'Makes a retry safe: a request sent again with the same key (1–128 visible ASCII characters, per API key or ' +
+    `user) within INGEST_IDEMPOTENCY_HOURS gets the first answer, with \`${REPLAYED_HEADER}: true\`, and stores ` +
+    'nothing; the same key with a different body is refused with 422. Only committed requests are remembered.',
+};
+const REPLAYED_DOCS = { [REPLAYED_HEADER]: { description: 'true when the answer is that of an earlier request with the same Idempotency-Key', schema: { type: 'string' } } };
+
 const sensorOf = (p: Principal) => (p.kind === 'api_key' ? p.id : null);
 
 @ApiTags('flows')
 @Controller('flows')
 export class FlowsIngestController {
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly idempotent: IdempotentIngest,
+  ) {}
+
+  /** Ingests once per Idempotency-Key (when the request has one); a replayed answer is marked in a header. */
+  private async once(principal: Principal, req: FastifyRequest, reply: FastifyReply, flows: ValidatedFlow[], source: IngestSource): Promise<IngestResultDto> {
+    const request = idempotentRequestOf(principal, req.headers['idempotency-key'], req.body);
+    const { response, replayed } = await this.idempotent.run<IngestResultDto>(request, async (record) =>
+      toResult(
+        await this.ingest.ingest(flows, { source, sensorId: sensorOf(principal) }, record ? { recordOutcome: (client, outcome) => record(client, toResult(outcome)) } : {}),
+      ),
+    );
+    if (replayed) void reply.header(REPLAYED_HEADER, 'true');
+    return response;
+  }
 
   @Post()
   @HttpCode(200)
@@ -40,11 +70,18 @@ export class FlowsIngestController {
     description: 'Classified, stored and (when it is an attack) alerted before the response is sent.',
   })
   @ApiBody({ type: FlowInputDto })
-  @ApiOkResponse({ type: IngestResultDto })
+  @ApiHeader(IDEMPOTENCY_DOCS)
+  @ApiOkResponse({ type: IngestResultDto, headers: REPLAYED_DOCS })
+  @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used with a different body', type: ErrorResponseDto })
   @ApiValidationErrors()
   @ApiServiceUnavailableResponse({ description: 'Saturated or a dependency is down; see Retry-After', type: ErrorResponseDto })
-  async one(@CurrentPrincipal() principal: Principal, @Body(SingleFlowPipe) flows: ValidatedFlow[]): Promise<IngestResultDto> {
-    return toResult(await this.ingest.ingest(flows, { source: 'api', sensorId: sensorOf(principal) }));
+  async one(
+    @CurrentPrincipal() principal: Principal,
+    @Body(SingleFlowPipe) flows: ValidatedFlow[],
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestResultDto> {
+    return this.once(principal, req, reply, flows, 'api');
   }
 
   @Post('batch')
@@ -57,11 +94,18 @@ export class FlowsIngestController {
       'response is sent after the flows and their alerts are committed.',
   })
   @ApiBody({ type: FlowBatchDto })
-  @ApiOkResponse({ type: IngestResultDto })
+  @ApiHeader(IDEMPOTENCY_DOCS)
+  @ApiOkResponse({ type: IngestResultDto, headers: REPLAYED_DOCS })
+  @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used with a different body', type: ErrorResponseDto })
   @ApiValidationErrors()
   @ApiPayloadTooLargeResponse({ description: 'More flows than INGEST_MAX_BATCH, or a body over BODY_LIMIT', type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ description: 'Saturated or a dependency is down; see Retry-After', type: ErrorResponseDto })
-  async batch(@CurrentPrincipal() principal: Principal, @Body(FlowBatchPipe) flows: ValidatedFlow[]): Promise<IngestResultDto> {
-    return toResult(await this.ingest.ingest(flows, { source: 'batch', sensorId: sensorOf(principal) }));
+  async batch(
+    @CurrentPrincipal() principal: Principal,
+    @Body(FlowBatchPipe) flows: ValidatedFlow[],
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestResultDto> {
+    return this.once(principal, req, reply, flows, 'batch');
   }
 }

@@ -13,6 +13,7 @@ import { FlowsIngestController } from './flows.controller';
 import { FlowsReadController } from './flows-read.controller';
 import { FlowsRepository } from './flows.repository';
 import { FlowBatchPipe } from './ingest/flow-body.pipe';
+import { IdempotentIngest, IngestRequestsRepository } from './ingest/idempotency';
 import { IngestWriter } from './ingest/ingest-writer.service';
 import { IngestService } from './ingest/ingest.service';
 import { EveBodyPipe } from './eve/eve-body.pipe';
@@ -31,7 +32,7 @@ import { StreamsController } from './stream/streams.controller';
   ],
   controllers: [FlowImportController, FlowsIngestController, FlowsReadController, InferenceProcessController, StreamsController, EveIngestController],
   providers: [FlowsRepository, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, StreamInfoService,
-    EveBodyPipe, EveIngestService, NdjsonBodyParser],
-  exports: [IngestService, FlowsRepository],
+    EveBodyPipe, EveIngestService, NdjsonBodyParser, IngestRequestsRepository, IdempotentIngest],
+  exports: [IngestService, FlowsRepository, IngestRequestsRepository],
 })
 export class FlowsModule {}

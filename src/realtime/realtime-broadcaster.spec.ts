@@ -1,3 +1,4 @@
+import { Logger, LoggerService } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/app-config';
@@ -17,6 +18,10 @@ class FlakyLog {
   }
 }
 
+const logged: string[] = [];
+const capture: LoggerService = { log: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: () => undefined };
+beforeAll(() => Logger.overrideLogger(capture));
+
 describe('RealtimeBroadcaster while Redis is down', () => {
   let log: FlakyLog;
   let sent: { event: string; id: string; user: string }[];
@@ -25,6 +30,7 @@ describe('RealtimeBroadcaster while Redis is down', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
+    logged.length = 0;
     log = new FlakyLog();
     sent = [];
     const gateway = {
@@ -58,6 +64,8 @@ describe('RealtimeBroadcaster while Redis is down', () => {
 
     await userChanged(5); // and straight through again
     expect(sent.map((s) => s.user).at(-1)).toBe('u5');
+    // one line when the outage starts, one when the held events are sent
+    expect(logged).toEqual(['realtime events held until Redis answers (user_changed: Connection is closed.)', 'Redis answers again: 2 held realtime events sent']);
   });
 
   it('holds at most 10,000 events, dropping the oldest', async () => {
@@ -69,5 +77,6 @@ describe('RealtimeBroadcaster while Redis is down', () => {
     expect(sent).toHaveLength(10_000);
     expect(sent[0].user).toBe('u5');
     expect(sent.at(-1)!.user).toBe('u10004');
+    expect(logged.at(-1)).toBe('Redis answers again: 10000 held realtime events sent; 5 older ones were dropped (more than 10000 held)');
   });
 });

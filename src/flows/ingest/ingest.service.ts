@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PoolClient } from 'pg';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../../alerts/alert.events';
@@ -23,6 +24,11 @@ export interface IngestedFlow {
   confidence: number | null;
   anomaly_score: number | null;
   alert_id: string | null;
+}
+
+export interface IngestOptions extends WriteOptions {
+  /** Called in the transaction, before the commit, with the answer the request will get. */
+  recordOutcome?: (client: PoolClient, outcome: IngestOutcome) => Promise<void>;
 }
 
 export interface IngestOutcome {
@@ -58,7 +64,7 @@ export class IngestService {
     return this.batcher.queuedFlows;
   }
 
-  async ingest(flows: ValidatedFlow[], ctx: IngestContext, options: WriteOptions = {}): Promise<IngestOutcome> {
+  async ingest(flows: ValidatedFlow[], ctx: IngestContext, options: IngestOptions = {}): Promise<IngestOutcome> {
     const verdicts = await this.batcher.classify(flows.map((f) => f.features));
     const modelVersion = this.classifier.modelVersion;
     const items: ClassifiedFlow[] = flows.map((flow, i) => {
@@ -76,9 +82,7 @@ export class IngestService {
         : null;
       return { flow, verdict: v, alert };
     });
-    const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion }, options);
-    this.publish(result, null);
-    return {
+    const outcomeOf = (result: WriteResult): IngestOutcome => ({
       flows: items.map((item, i) => ({
         id: result.flowIds[i],
         flow_id: item.flow.flowId,
@@ -90,7 +94,25 @@ export class IngestService {
       alertsRaised: result.dedup.raised.length,
       alertsUpdated: result.dedup.updated.length,
       modelVersion,
-    };
+    });
+    const { recordOutcome, ...writeOptions } = options;
+    let recorded: IngestOutcome | undefined;
+    const result = await this.writer.write(
+      items,
+      { source: ctx.source, sensorId: ctx.sensorId, modelVersion },
+      recordOutcome
+        ? {
+            ...writeOptions,
+            beforeCommit: async (client, written) => {
+              await writeOptions.beforeCommit?.(client, written);
+              recorded = outcomeOf(written);
+              await recordOutcome(client, recorded);
+            },
+          }
+        : writeOptions,
+    );
+    this.publish(result, null);
+    return recorded ?? outcomeOf(result);
   }
 
   /** Persists flows that already carry a verdict from elsewhere (external AI service, Suricata). */
