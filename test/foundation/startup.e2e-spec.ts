@@ -70,7 +70,7 @@ describe('process start-up', () => {
         HOST: '127.0.0.1',
         EMBEDDED_PG_DIR: join(dir, 'postgres'),
         EMBEDDED_PG_PORT: String(await freePort()),
-        REDIS_KEY_PREFIX: `ids-embedded-${process.pid}`,
+        REDIS_KEY_PREFIX: `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-embedded`, // deleted by the global teardown
         LOG_LEVEL: 'warn',
       });
       const died = server.exited.then((code) => {

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/core/permissions';
-import { createDatabase, dropDatabase, runMigrations, uniqueName } from '../setup/test-database';
+import { createDatabase, deleteRedisKeys, dropDatabase, runMigrations, uniqueName } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createUser, login } from '../utils/factories';
 
@@ -58,6 +58,7 @@ describe('statistics', () => {
   afterAll(async () => {
     await app?.close();
     await dropDatabase(dbName);
+    await deleteRedisKeys(`${dbName}*`); // its prefix and the cached app's (`${dbName}_cached`)
   }, 30_000);
 
   describe('timeline', () => {
