@@ -26,7 +26,9 @@ import { TokenService } from './token.service';
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => ({ secret: createSecretKey(Buffer.from(config.get('auth.jwtSecret', { infer: true }))) }),
     }),
-    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]), UsersModule],
+    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]),
+    UsersModule,
+  ],
   controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,

@@ -129,7 +129,7 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     }
   }
 
-  /** Events waiting for Redis, oldest first. */
+  /** How many events wait for Redis. */
   get heldEvents(): number {
     return this.held.length;
   }

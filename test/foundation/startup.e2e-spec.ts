@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testRedisPrefix } from '../setup/test-database';
 import { freePort } from '../utils/server-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -70,7 +71,7 @@ describe('process start-up', () => {
         HOST: '127.0.0.1',
         EMBEDDED_PG_DIR: join(dir, 'postgres'),
         EMBEDDED_PG_PORT: String(await freePort()),
-        REDIS_KEY_PREFIX: `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-embedded`, // deleted by the global teardown
+        REDIS_KEY_PREFIX: testRedisPrefix('-embedded'),
         LOG_LEVEL: 'warn',
       });
       const died = server.exited.then((code) => {

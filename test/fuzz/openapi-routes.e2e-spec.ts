@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR } from '../../src/common/auth/principal';
 import { Role } from '../../src/core/permissions';
 import { QUEUES } from '../../src/infra/queues/queues';
 import { createAlertWithFlow, createNetworkAction } from '../utils/alert-factory';
-import { createDatabase, dropDatabase, runMigrations, uniqueName } from '../setup/test-database';
+import { createDatabase, dropDatabase, runMigrations, testRedisPrefix, uniqueName } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser, createUserSession, Session } from '../utils/factories';
 import { routeTable } from '../utils/route-table';
@@ -62,7 +62,7 @@ describe('random requests to every OpenAPI operation', () => {
     await runMigrations(databaseUrl);
     app = await createTestApp({
       DATABASE_URL: databaseUrl,
-      REDIS_KEY_PREFIX: `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-fuzz`,
+      REDIS_KEY_PREFIX: testRedisPrefix('-fuzz'),
       FIREWALL_DRIVER: 'dry-run',
       IMPORT_DIR: join(workDir, 'imports'),
       MODEL_STORE_DIR: join(workDir, 'models'),

@@ -12,7 +12,7 @@ import { StreamLedgerRepository } from '../../src/flows/stream/stream-ledger.rep
 import { entriesOfRead, pendingSummaryOf, recordOf } from '../../src/flows/stream/stream-replies';
 import { ReadinessRegistry } from '../../src/infra/health/readiness.registry';
 import { FlowRow } from '../../src/inference/pipeline';
-import { TEST_REDIS_URL } from '../setup/test-database';
+import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createUser, login } from '../utils/factories';
 import { readFixtureRows, sensorFlow } from '../utils/fixtures';
@@ -20,7 +20,7 @@ import { readFixtureRows, sensorFlow } from '../utils/fixtures';
 jest.setTimeout(40_000);
 
 const run = randomUUID().slice(0, 8);
-const prefix = `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}:stream-${run}`;
+const prefix = testRedisPrefix(`:stream-${run}`);
 const KEYS = { in: `${prefix}:flows:in`, out: `${prefix}:flows:out`, dead: `${prefix}:flows:dead` };
 const GROUP = 'ids-ingest';
 const LIVE = `live-${run}`;

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LightMyRequestResponse } from 'fastify';
 import { Role } from '../../src/core/permissions';
+import { testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser } from '../utils/factories';
 import { featuresOf, readFixtureRows } from '../utils/fixtures';
@@ -34,7 +35,7 @@ describe('per-principal rate limits (Redis, shared by every API instance)', () =
   let a: NestFastifyApplication;
   let b: NestFastifyApplication;
   let flow: Record<string, unknown>;
-  const prefix = `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-limits`;
+  const prefix = testRedisPrefix('-limits');
 
   beforeAll(async () => {
     // two API instances on one Redis: the limits must hold across both

@@ -9,6 +9,7 @@ import { Role } from '../../src/core/permissions';
 import { QUEUES } from '../../src/infra/queues/queues';
 import { WebhookSecretCipher } from '../../src/notifications/webhook-secret.cipher';
 import { verifyWebhookSignature } from '../../src/notifications/webhook-signature';
+import { testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createUser, login } from '../utils/factories';
 import { WebhookReceiver, waitFor } from './webhook-receiver';
@@ -30,9 +31,6 @@ interface Delivery {
 const alertEvent = (risk_level: string, src_ip = '198.51.100.20') => ({
   alert: { id: String(Math.floor(Math.random() * 1e9)), attack_type: 'DDoS', risk_level, status: 'active', src_ip },
 });
-
-/** Under the run's Redis prefix: the global teardown deletes what the apps leave there (their event log). */
-const RUN_PREFIX = process.env.TEST_REDIS_PREFIX ?? 'ids-test';
 
 describe('outbound webhooks', () => {
   const receiver = new WebhookReceiver();
@@ -56,7 +54,7 @@ describe('outbound webhooks', () => {
     await receiver.start();
     app = await createTestApp({
       // a Bull prefix of its own: no other spec's application picks up these deliveries
-      REDIS_KEY_PREFIX: `${RUN_PREFIX}-webhooks-${randomUUID().slice(0, 8)}`,
+      REDIS_KEY_PREFIX: testRedisPrefix(`-webhooks-${randomUUID().slice(0, 8)}`),
       WEBHOOK_ALLOW_PRIVATE: 'true',
       WEBHOOK_MAX_ATTEMPTS: '3',
       WEBHOOK_RETRY_DELAY_MS: '50',
@@ -229,7 +227,7 @@ describe('outbound webhooks without WEBHOOK_ALLOW_PRIVATE', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    app = await createTestApp({ REDIS_KEY_PREFIX: `${RUN_PREFIX}-webhooks-${randomUUID().slice(0, 8)}`, INGEST_STREAM_ENABLED: 'false' });
+    app = await createTestApp({ REDIS_KEY_PREFIX: testRedisPrefix(`-webhooks-${randomUUID().slice(0, 8)}`), INGEST_STREAM_ENABLED: 'false' });
   }, 30_000);
   afterAll(async () => {
     await app?.get<Queue>(getQueueToken(QUEUES.WEBHOOKS)).obliterate({ force: true });

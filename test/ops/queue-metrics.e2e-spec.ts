@@ -7,12 +7,12 @@ import { Histogram, register } from 'prom-client';
 import { QUEUE_JOB_DURATION_METRIC, QueueMetrics, queueMetricProviders } from '../../src/infra/metrics/queue.metrics';
 import { QUEUES } from '../../src/infra/queues/queues';
 import { deleteKeys } from '../network/utils/network-test-app';
-import { TEST_REDIS_URL } from '../setup/test-database';
+import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 
 jest.setTimeout(60_000);
 
 describe('Bull job outcomes', () => {
-  const prefix = `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-jobs-${randomUUID().slice(0, 8)}`;
+  const prefix = testRedisPrefix(`-jobs-${randomUUID().slice(0, 8)}`);
   let context: INestApplicationContext;
   let queue: Queue;
 

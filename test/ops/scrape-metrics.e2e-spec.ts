@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteKeys } from '../network/utils/network-test-app';
-import { TEST_REDIS_URL } from '../setup/test-database';
+import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { createApiKey } from '../utils/factories';
 import { CIC_SAMPLE } from '../utils/fixtures';
@@ -35,7 +35,7 @@ async function scrapeUntil(app: NestFastifyApplication, what: string, check: (te
 }
 
 describe('gauges read at scrape time and Bull job metrics', () => {
-  const prefix = `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}-ops-${randomUUID().slice(0, 8)}`;
+  const prefix = testRedisPrefix(`-ops-${randomUUID().slice(0, 8)}`);
   const importDir = mkdtempSync(join(tmpdir(), 'ids-ops-import-'));
   let app: NestFastifyApplication;
   let redis: Redis;

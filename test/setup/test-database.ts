@@ -7,6 +7,14 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The run's Redis key prefix (set by the global setup), or `<run prefix><suffix>` for an app that needs keys of
+ * its own: everything under it is deleted by the global teardown.
+ */
+export function testRedisPrefix(suffix = ''): string {
+  return `${process.env.TEST_REDIS_PREFIX ?? 'ids-test'}${suffix}`;
+}
+
 /** Deletes the keys matching `pattern` on the test Redis (SCAN, then UNLINK in pages); returns how many. */
 export async function deleteRedisKeys(pattern: string): Promise<number> {
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });

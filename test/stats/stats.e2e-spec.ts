@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/core/permissions';
-import { createDatabase, deleteRedisKeys, dropDatabase, runMigrations, uniqueName } from '../setup/test-database';
+import { createDatabase, dropDatabase, runMigrations, testRedisPrefix, uniqueName } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createUser, login } from '../utils/factories';
 
@@ -37,7 +37,7 @@ describe('statistics', () => {
   beforeAll(async () => {
     dbUrl = await createDatabase(dbName);
     await runMigrations(dbUrl);
-    app = await createTestApp({ DATABASE_URL: dbUrl, REDIS_KEY_PREFIX: dbName, STATS_CACHE_TTL_SECONDS: '0' });
+    app = await createTestApp({ DATABASE_URL: dbUrl, REDIS_KEY_PREFIX: testRedisPrefix('-stats'), STATS_CACHE_TTL_SECONDS: '0' });
     db = app.get(DataSource);
     token = (await login(app, await createUser(app, { role: Role.VIEWER }))).access_token;
 
@@ -58,7 +58,6 @@ describe('statistics', () => {
   afterAll(async () => {
     await app?.close();
     await dropDatabase(dbName);
-    await deleteRedisKeys(`${dbName}*`); // its prefix and the cached app's (`${dbName}_cached`)
   }, 30_000);
 
   describe('timeline', () => {
@@ -312,7 +311,7 @@ describe('statistics', () => {
     let cached: NestFastifyApplication;
 
     beforeAll(async () => {
-      cached = await createTestApp({ DATABASE_URL: dbUrl, REDIS_KEY_PREFIX: `${dbName}_cached`, STATS_CACHE_TTL_SECONDS: '60' });
+      cached = await createTestApp({ DATABASE_URL: dbUrl, REDIS_KEY_PREFIX: testRedisPrefix('-stats-cached'), STATS_CACHE_TTL_SECONDS: '60' });
     }, 30_000);
     afterAll(async () => {
       await cached?.close();

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { TEST_REDIS_URL } from '../setup/test-database';
+import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 
 
 /** Configuration for an application under test: the run's own database and Redis key prefix, quiet logs. */
@@ -13,7 +13,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_URL: url,
     DATABASE_MIGRATIONS_RUN: 'false',
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: process.env.TEST_REDIS_PREFIX ?? 'ids-test',
+    REDIS_KEY_PREFIX: testRedisPrefix(),
     REDIS_AUTOSTART: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
