@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JsonBodyFastifyAdapter } from './common/http/json-body';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -31,7 +32,7 @@ export interface CreateAppOptions {
 }
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  return new JsonBodyFastifyAdapter({
     bodyLimit: config.app.bodyLimitBytes,
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     trustProxy: config.app.trustProxy,

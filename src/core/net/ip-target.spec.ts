@@ -1,5 +1,6 @@
 import { NetParseError, NetParseReason } from './net.errors';
-import { parseCidr, parseIp, parseTarget, tryParseTarget } from './ip-target';
+import fc from 'fast-check';
+import { isCanonicalIpv4, parseCidr, parseIp, parseTarget, tryParseTarget } from './ip-target';
 
 function reasonOf(fn: () => unknown): NetParseReason | 'accepted' {
   try {
@@ -156,5 +157,35 @@ describe('tryParseTarget', () => {
     const bad = tryParseTarget('1.2.3.4;');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error.reason).toBe(NetParseReason.INVALID_CHARACTER);
+  });
+});
+
+describe('isCanonicalIpv4', () => {
+  const parsedAddress = (text: string) => {
+    const r = tryParseTarget(text);
+    return r.ok && r.value.prefix === 32 ? r.value.address : null;
+  };
+
+  it('holds exactly for the IPv4 addresses parseIp returns unchanged', () => {
+    const accepted = ['0.0.0.0', '1.2.3.4', '198.18.255.31', '255.255.255.255', '10.0.0.1', '100.200.250.199'];
+    const refused = [
+      '', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.04', '1.2.3.256', '1.2.3.4 ', ' 1.2.3.4', '1..3.4', '.1.2.3', '1.2.3.',
+      '1.2.3.4/32', '::ffff:1.2.3.4', '1.2.3.-4', '1.2.3.+4', '１.2.3.4', '1.2.3.4\u0000', '1111.2.3.4', '1.2.3.4444', '0x7f.0.0.1',
+    ];
+    for (const text of accepted) expect([text, isCanonicalIpv4(text)]).toEqual([text, true]);
+    for (const text of refused) expect([text, isCanonicalIpv4(text)]).toEqual([text, false]);
+  });
+
+  it('agrees with the parser on random dotted strings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9.]{0,4}$/)), { minLength: 1, maxLength: 6 }),
+        (parts) => {
+          const text = parts.join('.');
+          expect(isCanonicalIpv4(text)).toBe(parsedAddress(text) === text);
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { joinPath } from '../../common/http/validation';
-import { NetParseError, parseIp } from '../../core/net';
+import { isCanonicalIpv4, NetParseError, parseIp } from '../../core/net';
 import { FieldProblem } from '../../core/domain-error';
 import { toFeatureVector } from '../../inference/pipeline';
 
@@ -20,48 +20,52 @@ const PROTOCOL_NAMES: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, icmpv
 
 type Problems = FieldProblem[];
 
+/** The path of a flow's field by name, built only when a problem is reported (a valid batch builds none). */
+type FieldPath = (name: string) => string;
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function optionalIp(value: unknown, field: string, problems: Problems): string | null {
+function optionalIp(value: unknown, name: string, at: FieldPath, problems: Problems): string | null {
   if (value === undefined || value === null) return null;
   try {
-    return parseIp(value, field).address;
+    if (typeof value === 'string' && isCanonicalIpv4(value)) return value;
+    return parseIp(value).address;
   } catch (e) {
     if (!(e instanceof NetParseError)) throw e;
-    problems.push({ field, reason: 'must be an IPv4 or IPv6 address' });
+    problems.push({ field: at(name), reason: 'must be an IPv4 or IPv6 address' });
     return null;
   }
 }
 
-function optionalPort(value: unknown, field: string, problems: Problems): number | null {
+function optionalPort(value: unknown, name: string, at: FieldPath, problems: Problems): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535) return value;
-  problems.push({ field, reason: 'must be an integer from 0 to 65535' });
+  problems.push({ field: at(name), reason: 'must be an integer from 0 to 65535' });
   return null;
 }
 
-function optionalProtocol(value: unknown, field: string, problems: Problems): number | null {
+function optionalProtocol(value: unknown, name: string, at: FieldPath, problems: Problems): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255) return value;
   if (typeof value === 'string' && PROTOCOL_NAMES[value.toLowerCase()] !== undefined) return PROTOCOL_NAMES[value.toLowerCase()];
-  problems.push({ field, reason: 'must be an IP protocol number (0-255) or tcp, udp, icmp, icmpv6, sctp' });
+  problems.push({ field: at(name), reason: 'must be an IP protocol number (0-255) or tcp, udp, icmp, icmpv6, sctp' });
   return null;
 }
 
-function optionalTimestamp(value: unknown, field: string, problems: Problems): Date | null {
+function optionalTimestamp(value: unknown, name: string, at: FieldPath, problems: Problems): Date | null {
   if (value === undefined || value === null) return null;
   const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : null;
   if (date && !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1970 && date.getUTCFullYear() < 10000) return date;
-  problems.push({ field, reason: 'must be an ISO 8601 date-time or seconds since the epoch' });
+  problems.push({ field: at(name), reason: 'must be an ISO 8601 date-time or seconds since the epoch' });
   return null;
 }
 
-function optionalFlowId(value: unknown, field: string, problems: Problems): string | null {
+function optionalFlowId(value: unknown, name: string, at: FieldPath, problems: Problems): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' && value.length >= 1 && value.length <= 128) return value;
-  problems.push({ field, reason: 'must be a string of 1 to 128 characters' });
+  problems.push({ field: at(name), reason: 'must be a string of 1 to 128 characters' });
   return null;
 }
 
@@ -77,26 +81,28 @@ export const keyPath = (parent: string, key: string): string => joinPath(parent,
 
 /**
  * Validates one flow of the ingest API. Problems are reported with `path` as prefix (`flows[3].src_ip`,
- * `flows[3].features.Flow Duration`); nothing is thrown for bad input.
+ * `flows[3].features.Flow Duration`), given as a string or as a function called only when there is one to report;
+ * nothing is thrown for bad input.
  */
-export function validateFlow(input: unknown, path: string, problems: Problems): ValidatedFlow | null {
+export function validateFlow(input: unknown, path: string | (() => string), problems: Problems): ValidatedFlow | null {
   const before = problems.length;
-  const at = (field: string) => keyPath(path, field);
+  const prefix = typeof path === 'string' ? () => path : path;
+  const at = (field: string) => keyPath(prefix(), field);
   if (!isRecord(input)) {
-    problems.push({ field: path || 'body', reason: 'must be an object' });
+    problems.push({ field: prefix() || 'body', reason: 'must be an object' });
     return null;
   }
   for (const key of Object.keys(input)) {
     if (!ALLOWED_KEYS.has(key)) problems.push({ field: at(key), reason: 'is not a known field' });
   }
   const flow = {
-    flowId: optionalFlowId(input.flow_id, at('flow_id'), problems),
-    srcIp: optionalIp(input.src_ip, at('src_ip'), problems),
-    dstIp: optionalIp(input.dst_ip, at('dst_ip'), problems),
-    srcPort: optionalPort(input.src_port, at('src_port'), problems),
-    dstPort: optionalPort(input.dst_port, at('dst_port'), problems),
-    protocol: optionalProtocol(input.protocol, at('protocol'), problems),
-    timestamp: optionalTimestamp(input.timestamp, at('timestamp'), problems),
+    flowId: optionalFlowId(input.flow_id, 'flow_id', at, problems),
+    srcIp: optionalIp(input.src_ip, 'src_ip', at, problems),
+    dstIp: optionalIp(input.dst_ip, 'dst_ip', at, problems),
+    srcPort: optionalPort(input.src_port, 'src_port', at, problems),
+    dstPort: optionalPort(input.dst_port, 'dst_port', at, problems),
+    protocol: optionalProtocol(input.protocol, 'protocol', at, problems),
+    timestamp: optionalTimestamp(input.timestamp, 'timestamp', at, problems),
   };
   const features = input.features;
   if (!isRecord(features) && !Array.isArray(features)) {
@@ -118,7 +124,7 @@ export function validateFlows(items: unknown[], pathOf: (i: number) => string): 
   const problems: Problems = [];
   const flows: ValidatedFlow[] = [];
   for (let i = 0; i < items.length && problems.length < MAX_REPORTED_PROBLEMS; i++) {
-    const flow = validateFlow(items[i], pathOf(i), problems);
+    const flow = validateFlow(items[i], () => pathOf(i), problems);
     if (flow) flows.push(flow);
   }
   return { flows, problems: problems.slice(0, MAX_REPORTED_PROBLEMS) };

@@ -96,4 +96,33 @@ describe('toFeatureVector', () => {
     const bad = toFeatureVector(values.map((v, i) => (i === 3 ? 'x' : v)));
     expect(bad).toEqual({ ok: false, errors: [{ field: 'Total Backward Packets', reason: 'must be a number' }] });
   });
+
+  it('reads records of a shape it has seen as it reads the first one, and still reports their problems', () => {
+    const numbers = (offset: number) => Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, i + offset]));
+    const expected = (offset: number) => Float64Array.from(FEATURE_NAMES, (_, i) => i + offset);
+    for (let round = 0; round < 3; round++) {
+      expect(toFeatureVector(numbers(round))).toEqual({ ok: true, values: expected(round) });
+    }
+    // same keys, same order: a value that is not a number, a missing value
+    expect(toFeatureVector({ ...numbers(0), 'Flow Duration': 'x' })).toEqual({ ok: false, errors: [{ field: 'Flow Duration', reason: 'must be a number' }] });
+    expect(toFeatureVector({ ...numbers(0), 'Flow Duration': null }).ok).toBe(true);
+    // a key more, a key less, the same keys in another order, after the shape was seen
+    expect(toFeatureVector({ ...numbers(0), Bogus: 1 })).toEqual({ ok: false, errors: [{ field: 'Bogus', reason: 'unknown feature' }] });
+    const { 'Flow Duration': _dropped, ...fewer } = numbers(0);
+    expect(toFeatureVector(fewer)).toEqual({ ok: false, errors: [{ field: 'Flow Duration', reason: 'missing' }] });
+    const reversed = Object.fromEntries(Object.entries(numbers(1)).reverse());
+    expect(toFeatureVector(reversed)).toEqual({ ok: true, values: expected(1) });
+    expect(toFeatureVector(numbers(2))).toEqual({ ok: true, values: expected(2) });
+    // a shape naming one feature twice is never read the quick way
+    const twice = { ...numbers(0), flow_duration: 5 };
+    for (let round = 0; round < 2; round++) {
+      expect(toFeatureVector(twice)).toEqual({ ok: false, errors: [{ field: 'flow_duration', reason: 'repeats feature Flow Duration' }] });
+    }
+    // without Fwd Header Length.1, it is a copy of Fwd Header Length on every read
+    const { 'Fwd Header Length.1': _copy, ...noCopy } = numbers(3);
+    for (let round = 0; round < 2; round++) {
+      const result = toFeatureVector({ ...noCopy, 'Fwd Header Length': 40 + round });
+      expect(result.ok && [at(result.values, 'Fwd Header Length'), at(result.values, 'Fwd Header Length.1')]).toEqual([40 + round, 40 + round]);
+    }
+  });
 });

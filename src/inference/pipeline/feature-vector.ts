@@ -94,23 +94,70 @@ function resolveKey(key: string): number {
  * every time, so most records are resolved by comparing their keys with a previous record's (interned strings:
  * cheap) instead of normalising each one.
  */
-const SHAPES: { keys: string[]; indices: Int32Array }[] = [];
+interface Shape {
+  keys: string[];
+  indices: Int32Array;
+  /**
+   * Every feature named once (`Fwd Header Length.1` may be left out) and no unknown key: a record of this shape
+   * can only fail on its values.
+   */
+  complete: boolean;
+  /** Whether the shape names `Fwd Header Length.1` itself. */
+  hasHeaderCopy: boolean;
+}
+
+const SHAPES: Shape[] = [];
 const SHAPE_LIMIT = 8;
 
-function indicesOf(keys: string[]): Int32Array {
-  for (const shape of SHAPES) {
-    if (shape.keys.length !== keys.length) continue;
-    let same = true;
-    for (let i = 0; i < keys.length && same; i++) same = shape.keys[i] === keys[i];
-    if (same) return shape.indices;
+function shapeOf(keys: string[]): Shape {
+  const found = SHAPES.findIndex((shape) => shape.keys.length === keys.length && shape.keys.every((key, i) => key === keys[i]));
+  if (found >= 0) {
+    const [shape] = SHAPES.splice(found, 1);
+    SHAPES.unshift(shape);
+    return shape;
   }
   const indices = Int32Array.from(keys, resolveKey);
+  const named = new Set(Array.from(indices).filter((i) => i >= 0));
+  const hasHeaderCopy = named.has(FWD_HEADER_LENGTH_DUPLICATE_INDEX);
+  const complete =
+    !indices.includes(UNKNOWN_KEY) &&
+    named.size === indices.filter((i) => i >= 0).length &&
+    named.size === (hasHeaderCopy || !named.has(FWD_HEADER_LENGTH_INDEX) ? FEATURE_COUNT : FEATURE_COUNT - 1);
+  const shape = { keys, indices, complete, hasHeaderCopy };
   if (SHAPES.length >= SHAPE_LIMIT) SHAPES.pop();
-  SHAPES.unshift({ keys, indices });
-  return indices;
+  SHAPES.unshift(shape);
+  return shape;
+}
+
+/**
+ * A record whose keys are, in order, those of the last complete shape seen (the usual case: one sensor, one
+ * shape): its values are read in one pass, without the bookkeeping that finds repeated and missing features (the
+ * shape has none). Undefined when the record has another shape, or a value that is not a number.
+ */
+function fromKnownShape(input: Readonly<Record<string, unknown>>): Float64Array | undefined {
+  const shape = SHAPES[0];
+  if (!shape?.complete) return undefined;
+  const { keys, indices } = shape;
+  const names = Object.keys(input);
+  if (names.length !== keys.length) return undefined;
+  for (let k = 0; k < names.length; k++) if (names[k] !== keys[k]) return undefined;
+  const raws = Object.values(input);
+  const values = new Float64Array(FEATURE_COUNT);
+  for (let k = 0; k < raws.length; k++) {
+    const index = indices[k];
+    if (index < 0) continue;
+    const raw = raws[k];
+    const value = typeof raw === 'number' ? raw : parseFeatureValue(raw);
+    if (value === undefined) return undefined;
+    values[index] = value;
+  }
+  if (!shape.hasHeaderCopy) values[FWD_HEADER_LENGTH_DUPLICATE_INDEX] = values[FWD_HEADER_LENGTH_INDEX];
+  return values;
 }
 
 function fromRecord(input: Readonly<Record<string, unknown>>, options: FeatureVectorOptions): FeatureVectorResult {
+  const known = fromKnownShape(input);
+  if (known) return { ok: true, values: known };
   const values = new Float64Array(FEATURE_COUNT);
   const seen = new Uint8Array(FEATURE_COUNT);
   let seenCount = 0;
@@ -118,7 +165,7 @@ function fromRecord(input: Readonly<Record<string, unknown>>, options: FeatureVe
   const fail = (field: string, reason: string) => (errors ??= []).push({ field, reason });
   const keys = Object.keys(input);
   const raws = Object.values(input);
-  const indices = indicesOf(keys);
+  const { indices } = shapeOf(keys);
   for (let k = 0; k < keys.length; k++) {
     const index = indices[k];
     if (index < 0) {
