@@ -6,7 +6,7 @@ import { AlertDto } from '../alerts/dto/alert.dto';
 import { RiskLevel } from '../alerts/alert.entity';
 import { AppConfig } from '../config/app-config';
 import { EventLogService } from './event-log.service';
-import { EVENT_PERMISSION, permissionRoom, ServerEventName, ServerEvents, TrainingProgressPayload } from './realtime.events';
+import { AlertFold, EVENT_PERMISSION, permissionRoom, ServerEventName, ServerEvents, TrainingProgressPayload } from './realtime.events';
 import { RealtimeGateway } from './realtime.gateway';
 
 /** Network domain events (emitted by the network module) and the realtime event each becomes. */
@@ -32,6 +32,10 @@ const HELD_RETRY_MS = 1_000;
  * dashboards a few messages of bounded size per second, whatever its rate. Likewise an alert that a storm keeps
  * folding verdicts into (`alert_updated` with change `deduplicated`) is announced at most once per
  * REALTIME_BATCH_MS, with its latest state; any other change of it is sent at once (and supersedes the pending one).
+ * When more than REALTIME_STORM_THRESHOLD alerts were folded into within one window, they are announced together
+ * in one `alerts_deduplicated` message carrying only what folding changes (counts, last seen, confidences, risk),
+ * instead of one full alert each: a few attackers hitting many targets would otherwise send every dashboard,
+ * and the replay log, hundreds of full alerts per second.
  */
 @Injectable()
 export class RealtimeBroadcaster implements OnModuleDestroy {
@@ -182,6 +186,10 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     this.foldedTimer = null;
     const alerts = [...this.folded.values()];
     this.folded.clear();
+    if (alerts.length > this.threshold) {
+      void this.publish('alerts_deduplicated', { alerts: alerts.map(foldOf) });
+      return;
+    }
     for (const alert of alerts) void this.publish('alert_updated', { alert, change: 'deduplicated' });
   }
 
@@ -193,6 +201,18 @@ export class RealtimeBroadcaster implements OnModuleDestroy {
     if (this.heldTimer) clearTimeout(this.heldTimer);
     if (this.held.length) this.logger.warn(`${this.held.length} realtime events held for Redis are not sent: the process is stopping`);
   }
+}
+
+function foldOf(a: AlertDto): AlertFold {
+  return {
+    id: a.id,
+    event_count: a.event_count,
+    last_seen: a.last_seen,
+    confidence: a.confidence,
+    max_confidence: a.max_confidence,
+    risk_level: a.risk_level,
+    updated_at: a.updated_at,
+  };
 }
 
 const RISK_RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };

@@ -20,6 +20,14 @@ export interface AlertBatchPayload {
   by_attack_type: Record<string, number>;
 }
 
+/** What folding verdicts into an open alert changes: the rest of the alert stays as last announced. */
+export type AlertFold = Pick<AlertDto, 'id' | 'event_count' | 'last_seen' | 'confidence' | 'max_confidence' | 'risk_level' | 'updated_at'>;
+
+export interface AlertFoldsPayload {
+  /** Every alert folded into during the window, with its latest counts (one entry per alert). */
+  alerts: AlertFold[];
+}
+
 export interface NetworkActionPayload {
   action: Record<string, unknown>;
   alert_id: string | null;
@@ -41,6 +49,7 @@ export interface ServerEvents {
   attack_detected: { id: string; alert: AlertDto };
   attack_detected_batch: { id: string } & AlertBatchPayload;
   alert_updated: { id: string; alert: AlertDto; change: string };
+  alerts_deduplicated: { id: string } & AlertFoldsPayload;
   alert_resolved: { id: string; alert: AlertDto };
   ip_blocked: { id: string } & NetworkActionPayload;
   port_blocked: { id: string } & NetworkActionPayload;
@@ -61,6 +70,7 @@ export const EVENT_PERMISSION: Record<ServerEventName, Permission | null> = {
   attack_detected: Permission.VIEW_ALERTS,
   attack_detected_batch: Permission.VIEW_ALERTS,
   alert_updated: Permission.VIEW_ALERTS,
+  alerts_deduplicated: Permission.VIEW_ALERTS,
   alert_resolved: Permission.VIEW_ALERTS,
   ip_blocked: Permission.VIEW_ALERTS,
   port_blocked: Permission.VIEW_ALERTS,

@@ -156,6 +156,32 @@ describe('realtime gateway', () => {
     expect(of('fold-2')).toEqual([['status', 3]]);
   });
 
+  it('announces the alerts folded into in one window together, past the storm threshold, with what folding changed', async () => {
+    const socket = await open(a.url, viewer.access_token);
+    const updates: string[] = [];
+    socket.on('alert_updated', (e: { alert: AlertDto }) => updates.push(e.alert.id));
+    const folds = next<{ id: string; alerts: Record<string, unknown>[] }>(socket, 'alerts_deduplicated');
+    // REALTIME_STORM_THRESHOLD is 5 on this server: seven alerts folded into, the first one twice
+    const emit = (id: string, count: number) =>
+      a.app.get(EventEmitter2).emit(AlertEvents.UPDATED, { alert: { ...alert(id), event_count: count, max_confidence: 0.5 + count / 100 }, change: 'deduplicated', actor_id: null });
+    emit('many-0', 2);
+    for (let k = 0; k < 7; k++) emit(`many-${k}`, 3 + k);
+    const event = await folds;
+    expect(event.alerts.map((f) => [f.id, f.event_count, f.max_confidence])).toEqual(
+      Array.from({ length: 7 }, (_, k) => [`many-${k}`, 3 + k, 0.5 + (3 + k) / 100]),
+    );
+    expect(Object.keys(event.alerts[0]).sort()).toEqual(['confidence', 'event_count', 'id', 'last_seen', 'max_confidence', 'risk_level', 'updated_at']);
+    await nothing(socket, 'alert_updated', 300);
+    expect(updates.filter((id) => id.startsWith('many-'))).toEqual([]);
+    // the message is in the replay log like any other
+    const replay = await a.app.inject({
+      method: 'GET',
+      url: `/api/v1/events?since=${Number(event.id.split('-')[0]) - 1}-0`,
+      headers: { authorization: `Bearer ${viewer.access_token}` },
+    });
+    expect(replay.json().find((e: { id: string }) => e.id === event.id)).toMatchObject({ event: 'alerts_deduplicated', payload: { alerts: event.alerts } });
+  });
+
   it('warns before token expiry and keeps a client that re-authenticates', async () => {
     const { app, url } = await startTestServer({ JWT_ACCESS_TTL_SECONDS: '30' });
     try {
