@@ -36,7 +36,19 @@ describe('binary COPY encoding', () => {
     expect(() => inetBytes('not-an-ip')).toThrow(TypeError);
   });
 
+  it('writes dotted quads without the address cache, byte for byte as the cached encoding, and refuses the rest', () => {
+    for (const address of ['198.18.0.1', '0.0.0.0', '255.255.255.255', '10.200.3.45', '2001:db8::1']) {
+      expect(hex(new BinaryCopyWriter().inet(address))).toBe(`000000${inetBytes(address).length.toString(16).padStart(2, '0')}${inetBytes(address).toString('hex')}`);
+    }
+    for (const bad of ['1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.04', '1..2.3', '1.2.3.4 ', '1.2.3.-4', '1.2.3.1234']) {
+      expect(() => new BinaryCopyWriter().inet(bad)).toThrow(TypeError);
+    }
+  });
+
   it('writes uuids as their 16 bytes and refuses anything else', () => {
+    expect(hex(new BinaryCopyWriter().uuid('00112233-4455-6677-8899-aabbccddeeff'))).toBe('00000010' + '00112233445566778899aabbccddeeff');
+    expect(() => new BinaryCopyWriter().uuid('0011')).toThrow(TypeError);
+    // again, from the encodings kept
     expect(hex(new BinaryCopyWriter().uuid('00112233-4455-6677-8899-aabbccddeeff'))).toBe('00000010' + '00112233445566778899aabbccddeeff');
     expect(() => new BinaryCopyWriter().uuid('0011')).toThrow(TypeError);
   });
