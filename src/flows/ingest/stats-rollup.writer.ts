@@ -17,23 +17,58 @@ function truncate(at: Date, unit: 'minute' | 'hour' | 'day'): string {
   return new Date(ms - (((ms % UNIT_MS[unit]) + UNIT_MS[unit]) % UNIT_MS[unit])).toISOString();
 }
 
-/** Counts per key, in key order (concurrent batches then lock the rollup rows in one order: no deadlock). */
-function count<K extends readonly string[]>(
-  items: RollupInput[],
-  keyOf: (i: RollupInput) => K | null,
-  alerts = false,
-): { key: K; flows: number; alerts: number }[] {
-  const out = new Map<string, { key: K; flows: number; alerts: number }>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === null) continue;
-    const id = key.join('\u0000');
-    let entry = out.get(id);
-    if (!entry) out.set(id, (entry = { key, flows: 0, alerts: 0 }));
+/** Flows and alert verdicts counted under a key of up to three parts. */
+interface Tallied {
+  key: [string, string, string];
+  flows: number;
+  alerts: number;
+}
+
+/**
+ * Counts per key of up to three parts (unused parts are ''), in nested maps: nothing is allocated per counted
+ * item, only per distinct key. {@link sorted} gives the keys in order, so that concurrent batches lock the rollup
+ * rows in one order (no deadlock).
+ */
+class Tally {
+  private readonly tree = new Map<string, Map<string, Map<string, Tallied>>>();
+
+  add(a: string, b: string, c: string, isAlert: boolean): void {
+    let level1 = this.tree.get(a);
+    if (!level1) this.tree.set(a, (level1 = new Map()));
+    let level2 = level1.get(b);
+    if (!level2) level1.set(b, (level2 = new Map()));
+    let entry = level2.get(c);
+    if (!entry) level2.set(c, (entry = { key: [a, b, c], flows: 0, alerts: 0 }));
     entry.flows++;
-    if (alerts && item.isAlert) entry.alerts++;
+    if (isAlert) entry.alerts++;
   }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+
+  sorted(): Tallied[] {
+    const byCodeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const out: Tallied[] = [];
+    for (const a of [...this.tree.keys()].sort(byCodeUnits)) {
+      const level1 = this.tree.get(a)!;
+      for (const b of [...level1.keys()].sort(byCodeUnits)) {
+        const level2 = level1.get(b)!;
+        for (const c of [...level2.keys()].sort(byCodeUnits)) out.push(level2.get(c)!);
+      }
+    }
+    return out;
+  }
+}
+
+/** Plain words: elements a PostgreSQL array literal holds without quotes (numbers, addresses, ISO timestamps). */
+const PLAIN_ELEMENTS = /^[0-9A-Za-z:.+-]+(,[0-9A-Za-z:.+-]+)*$/;
+
+/**
+ * An array parameter as a PostgreSQL array literal made with one join, when every element is a plain word (see
+ * {@link PLAIN_ELEMENTS}); otherwise the array itself, which node-pg quotes and escapes element by element. A
+ * batch's source addresses and counts are thousands of such elements.
+ */
+function arrayParameter(values: (string | number)[]): string | (string | number)[] {
+  if (values.length === 0) return '{}';
+  const joined = values.join(',');
+  return PLAIN_ELEMENTS.test(joined) && !/(^|,)null(,|$)/i.test(joined) ? `{${joined}}` : values;
 }
 
 /** Bucket starts by time, computed once per distinct time of a batch (usually one: its receive time). */
@@ -53,12 +88,19 @@ function bucketsOf(): (at: Date) => { minute: string; hour: string; day: string 
 export async function addToRollups(client: PoolClient, items: RollupInput[]): Promise<void> {
   if (items.length === 0) return;
   const bucket = bucketsOf();
-  const minute = count(items, (i) => [bucket(i.at).minute, i.label] as const, true);
-  const sources = [
-    ...count(items, (i) => (i.srcIp ? ([bucket(i.at).hour, 'src', i.srcIp] as const) : null), true),
-    ...count(items, (i) => (i.dstIp ? ([bucket(i.at).hour, 'dst', i.dstIp] as const) : null), true),
-  ];
-  const model = count(items, (i) => (i.modelVersion ? ([bucket(i.at).day, i.modelVersion, i.label] as const) : null));
+  const minutes = new Tally();
+  const addresses = new Tally();
+  const models = new Tally();
+  for (const item of items) {
+    const b = bucket(item.at);
+    minutes.add(b.minute, item.label, '', item.isAlert);
+    if (item.srcIp) addresses.add(b.hour, 'src', item.srcIp, item.isAlert);
+    if (item.dstIp) addresses.add(b.hour, 'dst', item.dstIp, item.isAlert);
+    if (item.modelVersion) models.add(b.day, item.modelVersion, item.label, false);
+  }
+  const minute = minutes.sorted();
+  const sources = addresses.sorted();
+  const model = models.sorted();
   // one statement (one round trip) for the three rollups; each part inserts nothing when its arrays are empty
   await client.query(
     `WITH minute AS (
@@ -77,9 +119,11 @@ export async function addToRollups(client: PoolClient, items: RollupInput[]): Pr
      ON CONFLICT (bucket, model_version, predicted_label) DO UPDATE
        SET predictions = stats_model_day.predictions + EXCLUDED.predictions`,
     [
-      minute.map((m) => m.key[0]), minute.map((m) => m.key[1]), minute.map((m) => m.flows), minute.map((m) => m.alerts),
-      sources.map((s) => s.key[0]), sources.map((s) => s.key[1]), sources.map((s) => s.key[2]), sources.map((s) => s.flows), sources.map((s) => s.alerts),
-      model.map((m) => m.key[0]), model.map((m) => m.key[1]), model.map((m) => m.key[2]), model.map((m) => m.flows),
+      arrayParameter(minute.map((m) => m.key[0])), minute.map((m) => m.key[1]), arrayParameter(minute.map((m) => m.flows)),
+      arrayParameter(minute.map((m) => m.alerts)),
+      arrayParameter(sources.map((s) => s.key[0])), arrayParameter(sources.map((s) => s.key[1])), arrayParameter(sources.map((s) => s.key[2])),
+      arrayParameter(sources.map((s) => s.flows)), arrayParameter(sources.map((s) => s.alerts)),
+      arrayParameter(model.map((m) => m.key[0])), model.map((m) => m.key[1]), model.map((m) => m.key[2]), arrayParameter(model.map((m) => m.flows)),
     ],
   );
 }
