@@ -1,6 +1,6 @@
 export { NetParseError, NetParseReason } from './net.errors';
 export type { IpFamily, ParsedTarget, ParseResult } from './ip-target';
-export { MAX_TARGET_LENGTH, isCanonicalIpv4, parseCidr, parseIp, parseTarget, tryParseTarget } from './ip-target';
+export { MAX_TARGET_LENGTH, canonicalIpv4Value, isCanonicalIpv4, parseCidr, parseIp, parseTarget, tryParseTarget } from './ip-target';
 export {
   LOOPBACK_V4,
   LOOPBACK_V6,

@@ -1,6 +1,6 @@
 import { NetParseError, NetParseReason } from './net.errors';
 import fc from 'fast-check';
-import { isCanonicalIpv4, parseCidr, parseIp, parseTarget, tryParseTarget } from './ip-target';
+import { canonicalIpv4Value, isCanonicalIpv4, parseCidr, parseIp, parseTarget, tryParseTarget } from './ip-target';
 
 function reasonOf(fn: () => unknown): NetParseReason | 'accepted' {
   try {
@@ -173,7 +173,10 @@ describe('isCanonicalIpv4', () => {
       '1.2.3.4/32', '::ffff:1.2.3.4', '1.2.3.-4', '1.2.3.+4', '１.2.3.4', '1.2.3.4\u0000', '1111.2.3.4', '1.2.3.4444', '0x7f.0.0.1',
     ];
     for (const text of accepted) expect([text, isCanonicalIpv4(text)]).toEqual([text, true]);
-    for (const text of refused) expect([text, isCanonicalIpv4(text)]).toEqual([text, false]);
+    const value = (text: string) => text.split('.').reduce((v, octet) => v * 256 + Number(octet), 0);
+    for (const text of accepted) expect([text, canonicalIpv4Value(text)]).toEqual([text, value(text)]);
+    expect(canonicalIpv4Value('255.255.255.255')).toBe(2 ** 32 - 1);
+    for (const text of refused) expect([text, isCanonicalIpv4(text), canonicalIpv4Value(text)]).toEqual([text, false, -1]);
   });
 
   it('agrees with the parser on random dotted strings', () => {

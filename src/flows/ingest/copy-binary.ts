@@ -1,4 +1,5 @@
 import { parseIpv4Bytes, parseIpv6Bytes } from '../../core/net/ip-bytes';
+import { canonicalIpv4Value } from '../../core/net/ip-target';
 
 /**
  * An encoder for PostgreSQL's binary COPY format (`COPY … FROM STDIN WITH (FORMAT binary)`): a signature header,
@@ -162,31 +163,12 @@ export class BinaryCopyWriter {
   }
 
   /**
-   * Writes an `inet` field straight from a dotted quad (four decimal octets of 0–255 without leading zeros), as
-   * flows mostly carry; false, having written nothing, for anything else.
+   * Writes an `inet` field straight from a dotted quad as {@link canonicalIpv4Value} reads it (flows mostly carry
+   * those); false, having written nothing, for anything else.
    */
   private ipv4(text: string): boolean {
-    const length = text.length;
-    if (length < 7 || length > 15) return false;
-    let address = 0;
-    let octets = 0;
-    let value = 0;
-    let digits = 0;
-    for (let i = 0; i <= length; i++) {
-      const c = i === length ? 46 : text.charCodeAt(i);
-      if (c === 46) {
-        if (digits === 0 || value > 255 || ++octets > 4) return false;
-        address = address * 256 + value;
-        value = 0;
-        digits = 0;
-      } else if (c >= 48 && c <= 57 && digits < 3 && !(digits === 1 && value === 0)) {
-        value = value * 10 + (c - 48);
-        digits++;
-      } else {
-        return false;
-      }
-    }
-    if (octets !== 4) return false;
+    const address = canonicalIpv4Value(text);
+    if (address < 0) return false;
     this.int32(8).reserve(8);
     const v = this.view;
     v.setUint8(this.position, PGSQL_AF_INET);
