@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { pgArray } from './pg-array';
 import { riskLevelFor, Severity } from '../../alerts/risk-level';
 import { AlertEntity, AlertSource, ClassProbability, FeatureContribution, RiskLevel } from '../../alerts/alert.entity';
 
@@ -112,14 +113,11 @@ export async function planAlerts(
   const openIds: (string | null)[] = groups.map(() => null);
   const newIds: (string | null)[] = groups.map(() => null);
   if (groups.length > 0) {
-    const { rows } = await client.query<{ ord: number; open_id: string | null; new_id: string | null }>(
-      `SELECT u.ord::int AS ord, o.id AS open_id,
-              CASE WHEN o.id IS NULL THEN nextval(pg_get_serial_sequence('alerts', 'id')) END AS new_id
-         FROM unnest($1::inet[], $2::inet[], $3::text[]) WITH ORDINALITY AS u(s, d, t, ord)
-         LEFT JOIN LATERAL (${OPEN_ALERT_OF_U.replace('$WINDOW', '$4')}) o ON true
-        ORDER BY u.ord`,
-      [groups.map((g) => g.first.srcIp), groups.map((g) => g.first.dstIp), groups.map((g) => g.first.attackType), windowSeconds],
-    );
+    const { rows } = await client.query<{ ord: number; open_id: string | null; new_id: string | null }>({
+      name: 'ingest_plan_alerts',
+      text: PLAN_SQL,
+      values: [pgArray(groups.map((g) => g.first.srcIp)), pgArray(groups.map((g) => g.first.dstIp)), pgArray(groups.map((g) => g.first.attackType)), windowSeconds],
+    });
     for (const row of rows) {
       openIds[row.ord - 1] = row.open_id;
       newIds[row.ord - 1] = row.new_id;
@@ -140,10 +138,11 @@ export async function planAlerts(
 export async function raiseAlerts(client: PoolClient, plan: AlertPlan, columns: AlertColumns): Promise<DedupOutcome & { relink: FlowRelink[] }> {
   const { groups, candidates } = plan;
   if (candidates.length === 0) return { alertIds: [], raised: [], updated: [], rows: [], relink: [] };
-  await client.query(
-    `SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 7081) AS h FROM unnest($1::text[]) k ORDER BY 1) s`,
-    [groups.map((g) => g.key)],
-  );
+  await client.query({
+    name: 'ingest_lock_alert_keys',
+    text: `SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 7081) AS h FROM unnest($1::text[]) k ORDER BY 1) s`,
+    values: [pgArray(groups.map((g) => g.key))],
+  });
   const rows = await foldOrInsert(client, groups, plan.newIds, plan.windowSeconds, columns);
   const finalIds: (string | undefined)[] = groups.map(() => undefined);
   const updated: AlertEntity[] = [];
@@ -185,14 +184,70 @@ export async function relinkFlows(client: PoolClient, relink: FlowRelink[]): Pro
   );
 }
 
-/** The open alert of the key in `u` (s, d, t): active or investigating, seen within $WINDOW seconds, latest first. */
+/**
+ * The open alert of the key in `u` (s, d, t): active or investigating, seen within $WINDOW seconds, latest first.
+ * Keys with both addresses (nearly all) are looked up on every column of `ix_alerts_dedup`; the branch for a key
+ * with a missing address is skipped by a one-time filter unless the key has one (a comparison that also matches
+ * NULLs cannot use the index's address columns).
+ */
 const OPEN_ALERT_OF_U = `
-  SELECT id FROM alerts a
-   WHERE a.status IN ('active', 'investigating') AND a.attack_type = u.t
-     AND (a.src_ip = u.s OR (u.s IS NULL AND a.src_ip IS NULL))
-     AND (a.dst_ip = u.d OR (u.d IS NULL AND a.dst_ip IS NULL))
-     AND a.last_seen >= now() - make_interval(secs => $WINDOW)
-   ORDER BY a.last_seen DESC LIMIT 1`;
+  SELECT id FROM (
+    SELECT id, last_seen FROM alerts a
+     WHERE a.status IN ('active', 'investigating') AND a.src_ip = u.s AND a.dst_ip = u.d AND a.attack_type = u.t
+       AND a.last_seen >= now() - make_interval(secs => $WINDOW)
+    UNION ALL
+    SELECT id, last_seen FROM alerts a
+     WHERE (u.s IS NULL OR u.d IS NULL) AND a.status IN ('active', 'investigating') AND a.attack_type = u.t
+       AND a.src_ip IS NOT DISTINCT FROM u.s AND a.dst_ip IS NOT DISTINCT FROM u.d
+       AND a.last_seen >= now() - make_interval(secs => $WINDOW)
+  ) c ORDER BY last_seen DESC LIMIT 1`;
+
+/** Per key: the open alert, or a new id from the sequence for a key without one. */
+const PLAN_SQL = `
+  SELECT u.ord::int AS ord, o.id AS open_id,
+         CASE WHEN o.id IS NULL THEN nextval(pg_get_serial_sequence('alerts', 'id')) END AS new_id
+    FROM unnest($1::inet[], $2::inet[], $3::text[]) WITH ORDINALITY AS u(s, d, t, ord)
+    LEFT JOIN LATERAL (${OPEN_ALERT_OF_U.replaceAll('$WINDOW', '$4')}) o ON true
+   ORDER BY u.ord`;
+
+/** The statement of {@link foldOrInsert}; the same text for every call, so it is prepared once per connection. */
+function foldSql(columns: AlertColumns): string {
+  return `WITH u AS (
+    SELECT x.*, $20::jsonb -> x.ord -> 't' AS top_probabilities, $20::jsonb -> x.ord -> 'e' AS explanation,
+           coalesce($20::jsonb -> x.ord -> 'd', '{}') AS details
+      FROM unnest($1::int[], $2::inet[], $3::inet[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[],
+                  $8::real[], $9::real[], $10::risk_level[], $11::text[], $12::int[], $13::int[], $14::smallint[],
+                  $15::bigint[], $16::timestamptz[], $17::text[], $18::real[], $19::bigint[])
+        AS x(ord, s, d, t, n, first_seen, last_seen, confidence, max_confidence, risk, source, src_port, dst_port,
+             protocol, flow_id, flow_received_at, model_version, anomaly_score, new_id)
+  ), open AS (
+    SELECT u.ord, o.id FROM u CROSS JOIN LATERAL (${OPEN_ALERT_OF_U.replaceAll('$WINDOW', '$21')}) o
+  ), upd AS (
+    UPDATE alerts a SET
+        event_count = a.event_count + u.n,
+        last_seen = GREATEST(a.last_seen, u.last_seen),
+        confidence = u.confidence,
+        max_confidence = GREATEST(a.max_confidence, u.max_confidence),
+        risk_level = GREATEST(a.risk_level, u.risk),
+        updated_at = now()
+      FROM open JOIN u ON u.ord = open.ord
+     WHERE a.id = open.id
+    RETURNING u.ord AS "_ord", ${columns.returning}
+  ), ins AS (
+    INSERT INTO alerts AS a (id, attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
+                             dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
+                             model_version, top_probabilities, explanation, anomaly_score, details)
+    SELECT coalesce(u.new_id, nextval(pg_get_serial_sequence('alerts', 'id'))), u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
+           u.n, u.first_seen, u.last_seen, u.flow_id, u.flow_received_at, u.model_version, u.top_probabilities,
+           u.explanation, u.anomaly_score, u.details
+      FROM u WHERE u.ord NOT IN (SELECT "_ord" FROM upd)
+     ORDER BY u.ord
+    RETURNING ${columns.returning}
+  )
+  SELECT "_ord", ${columns.names} FROM upd
+  UNION ALL
+  SELECT NULL::int, ${columns.names} FROM ins`;
+}
 
 /**
  * One statement: each group's open alert (same key, active or investigating, seen within the window) is updated;
@@ -207,54 +262,22 @@ async function foldOrInsert(
   windowSeconds: number,
   columns: AlertColumns,
 ): Promise<(AlertEntity & { _ord: number | null })[]> {
-  const col = <T>(f: (g: Group, i: number) => T) => groups.map(f);
-  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const { rows } = await client.query<AlertEntity & { _ord: number | null }>(
-    `WITH u AS (
-       SELECT * FROM unnest($1::int[], $2::inet[], $3::inet[], $4::text[], $5::int[], $6::timestamptz[],
-                            $7::timestamptz[], $8::real[], $9::real[], $10::risk_level[], $11::text[], $12::int[],
-                            $13::int[], $14::smallint[], $15::bigint[], $16::timestamptz[], $17::text[], $18::jsonb[],
-                            $19::jsonb[], $20::real[], $21::jsonb[], $23::bigint[])
-         AS u(ord, s, d, t, n, first_seen, last_seen, confidence, max_confidence, risk, source, src_port, dst_port,
-              protocol, flow_id, flow_received_at, model_version, top_probabilities, explanation, anomaly_score, details,
-              new_id)
-     ), open AS (
-       SELECT u.ord, o.id FROM u CROSS JOIN LATERAL (${OPEN_ALERT_OF_U.replace('$WINDOW', '$22')}) o
-     ), upd AS (
-       UPDATE alerts a SET
-           event_count = a.event_count + u.n,
-           last_seen = GREATEST(a.last_seen, u.last_seen),
-           confidence = u.confidence,
-           max_confidence = GREATEST(a.max_confidence, u.max_confidence),
-           risk_level = GREATEST(a.risk_level, u.risk),
-           updated_at = now()
-         FROM open JOIN u ON u.ord = open.ord
-        WHERE a.id = open.id
-       RETURNING u.ord AS "_ord", ${columns.returning}
-     ), ins AS (
-       INSERT INTO alerts AS a (id, attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
-                                dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
-                                model_version, top_probabilities, explanation, anomaly_score, details)
-       SELECT coalesce(u.new_id, nextval(pg_get_serial_sequence('alerts', 'id'))), u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
-              u.n, u.first_seen, u.last_seen, u.flow_id, u.flow_received_at, u.model_version, u.top_probabilities,
-              u.explanation, u.anomaly_score, u.details
-         FROM u WHERE u.ord NOT IN (SELECT "_ord" FROM upd)
-        ORDER BY u.ord
-       RETURNING ${columns.returning}
-     )
-     SELECT "_ord", ${columns.names} FROM upd
-     UNION ALL
-     SELECT NULL::int, ${columns.names} FROM ins`,
-    [
+  const col = (f: (g: Group, i: number) => string | number | Date | null) => pgArray(groups.map(f));
+  // the evidence of every group as one JSON document (group i at index i); absent parts are left out (SQL NULL)
+  const evidence = JSON.stringify(
+    groups.map((g) => ({ t: g.best.topProbabilities ?? undefined, e: g.best.explanation ?? undefined, d: g.best.details ?? undefined })),
+  );
+  const { rows } = await client.query<AlertEntity & { _ord: number | null }>({
+    name: 'ingest_fold_alerts',
+    text: foldSql(columns),
+    values: [
       col((_, i) => i), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.first.attackType),
       col((g) => g.count), col((g) => g.first.seenAt), col((g) => g.last.seenAt), col((g) => g.last.confidence),
       col((g) => g.best.confidence), col((g) => g.risk), col((g) => g.first.source), col((g) => g.best.srcPort),
       col((g) => g.best.dstPort), col((g) => g.best.protocol), col((g) => g.first.flowId),
-      col((g) => g.first.flowReceivedAt), col((g) => g.best.modelVersion), col((g) => json(g.best.topProbabilities)),
-      col((g) => json(g.best.explanation)), col((g) => g.best.anomalyScore), col((g) => json(g.best.details)),
-      windowSeconds,
-      newIds,
+      col((g) => g.first.flowReceivedAt), col((g) => g.best.modelVersion), col((g) => g.best.anomalyScore),
+      pgArray(newIds), evidence, windowSeconds,
     ],
-  );
+  });
   return rows;
 }

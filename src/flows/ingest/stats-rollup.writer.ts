@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { pgArray } from './pg-array';
 
 export interface RollupInput {
   at: Date;
@@ -57,20 +58,6 @@ class Tally {
   }
 }
 
-/** Plain words: elements a PostgreSQL array literal holds without quotes (numbers, addresses, ISO timestamps). */
-const PLAIN_ELEMENTS = /^[0-9A-Za-z:.+-]+(,[0-9A-Za-z:.+-]+)*$/;
-
-/**
- * An array parameter as a PostgreSQL array literal made with one join, when every element is a plain word (see
- * {@link PLAIN_ELEMENTS}); otherwise the array itself, which node-pg quotes and escapes element by element. A
- * batch's source addresses and counts are thousands of such elements.
- */
-function arrayParameter(values: (string | number)[]): string | (string | number)[] {
-  if (values.length === 0) return '{}';
-  const joined = values.join(',');
-  return PLAIN_ELEMENTS.test(joined) && !/(^|,)null(,|$)/i.test(joined) ? `{${joined}}` : values;
-}
-
 /** Bucket starts by time, computed once per distinct time of a batch (usually one: its receive time). */
 function bucketsOf(): (at: Date) => { minute: string; hour: string; day: string } {
   const memo = new Map<number, { minute: string; hour: string; day: string }>();
@@ -80,6 +67,23 @@ function bucketsOf(): (at: Date) => { minute: string; hour: string; day: string 
     return b;
   };
 }
+
+/** The three rollups in one statement (one round trip); each part inserts nothing when its arrays are empty. */
+const ROLLUPS_SQL = `WITH minute AS (
+    INSERT INTO stats_minute (bucket, attack_type, flows, alerts)
+    SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[])
+    ON CONFLICT (bucket, attack_type) DO UPDATE
+      SET flows = stats_minute.flows + EXCLUDED.flows, alerts = stats_minute.alerts + EXCLUDED.alerts
+  ), sources AS (
+    INSERT INTO stats_sources_hour (bucket, direction, ip, flows, alerts)
+    SELECT * FROM unnest($5::timestamptz[], $6::text[], $7::inet[], $8::bigint[], $9::bigint[])
+    ON CONFLICT (bucket, direction, ip) DO UPDATE
+      SET flows = stats_sources_hour.flows + EXCLUDED.flows, alerts = stats_sources_hour.alerts + EXCLUDED.alerts
+  )
+  INSERT INTO stats_model_day (bucket, model_version, predicted_label, predictions)
+  SELECT * FROM unnest($10::date[], $11::text[], $12::text[], $13::bigint[])
+  ON CONFLICT (bucket, model_version, predicted_label) DO UPDATE
+    SET predictions = stats_model_day.predictions + EXCLUDED.predictions`;
 
 /**
  * Adds a batch to the dashboard rollups in the caller's transaction: flows and alert verdicts per minute and
@@ -101,29 +105,16 @@ export async function addToRollups(client: PoolClient, items: RollupInput[]): Pr
   const minute = minutes.sorted();
   const sources = addresses.sorted();
   const model = models.sorted();
-  // one statement (one round trip) for the three rollups; each part inserts nothing when its arrays are empty
-  await client.query(
-    `WITH minute AS (
-       INSERT INTO stats_minute (bucket, attack_type, flows, alerts)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[])
-       ON CONFLICT (bucket, attack_type) DO UPDATE
-         SET flows = stats_minute.flows + EXCLUDED.flows, alerts = stats_minute.alerts + EXCLUDED.alerts
-     ), sources AS (
-       INSERT INTO stats_sources_hour (bucket, direction, ip, flows, alerts)
-       SELECT * FROM unnest($5::timestamptz[], $6::text[], $7::inet[], $8::bigint[], $9::bigint[])
-       ON CONFLICT (bucket, direction, ip) DO UPDATE
-         SET flows = stats_sources_hour.flows + EXCLUDED.flows, alerts = stats_sources_hour.alerts + EXCLUDED.alerts
-     )
-     INSERT INTO stats_model_day (bucket, model_version, predicted_label, predictions)
-     SELECT * FROM unnest($10::date[], $11::text[], $12::text[], $13::bigint[])
-     ON CONFLICT (bucket, model_version, predicted_label) DO UPDATE
-       SET predictions = stats_model_day.predictions + EXCLUDED.predictions`,
-    [
-      arrayParameter(minute.map((m) => m.key[0])), minute.map((m) => m.key[1]), arrayParameter(minute.map((m) => m.flows)),
-      arrayParameter(minute.map((m) => m.alerts)),
-      arrayParameter(sources.map((s) => s.key[0])), arrayParameter(sources.map((s) => s.key[1])), arrayParameter(sources.map((s) => s.key[2])),
-      arrayParameter(sources.map((s) => s.flows)), arrayParameter(sources.map((s) => s.alerts)),
-      arrayParameter(model.map((m) => m.key[0])), model.map((m) => m.key[1]), model.map((m) => m.key[2]), arrayParameter(model.map((m) => m.flows)),
+  await client.query({
+    name: 'ingest_add_rollups',
+    text: ROLLUPS_SQL,
+    values: [
+      pgArray(minute.map((m) => m.key[0])), pgArray(minute.map((m) => m.key[1])), pgArray(minute.map((m) => m.flows)),
+      pgArray(minute.map((m) => m.alerts)),
+      pgArray(sources.map((s) => s.key[0])), pgArray(sources.map((s) => s.key[1])), pgArray(sources.map((s) => s.key[2])),
+      pgArray(sources.map((s) => s.flows)), pgArray(sources.map((s) => s.alerts)),
+      pgArray(model.map((m) => m.key[0])), pgArray(model.map((m) => m.key[1])), pgArray(model.map((m) => m.key[2])),
+      pgArray(model.map((m) => m.flows)),
     ],
-  );
+  });
 }
