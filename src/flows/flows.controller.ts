@@ -53,6 +53,9 @@ export class FlowsIngestController {
   /** Ingests once per Idempotency-Key (when the request has one); a replayed answer is marked in a header. */
   private async once(principal: Principal, req: FastifyRequest, reply: FastifyReply, flows: ValidatedFlow[], source: IngestSource): Promise<IngestResultDto> {
     const request = idempotentRequestOf(principal, req.headers['idempotency-key'], req.body);
+    // The parsed body (a batch is ~80,000 numbers in objects) is not needed once validated and hashed: dropped
+    // here, it dies young instead of being copied through the young generation for the rest of the request.
+    (req as { body: unknown }).body = undefined;
     const { response, replayed } = await this.idempotent.run<IngestResultDto>(request, async (record) =>
       toResult(
         await this.ingest.ingest(flows, { source, sensorId: sensorOf(principal) }, record ? { recordOutcome: (client, outcome) => record(client, toResult(outcome)) } : {}),

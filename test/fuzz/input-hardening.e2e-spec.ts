@@ -73,6 +73,20 @@ describe('hostile input gets a 4xx in the API error shape', () => {
     expect(tiny.statusCode).toBeLessThan(300);
   });
 
+  it('refuses flows whose text cannot be stored or that nest too deeply, naming the field', async () => {
+    const features = JSON.stringify(Array.from({ length: 78 }, () => 0));
+    const flow = (fields: string) => `{${fields}"features":${features}}`;
+    expectFieldError(await send('POST', '/api/v1/flows/batch', `{"flows":[${flow('')},${flow('"flow_id":"a\\u0000b",')}]}`), 400, 'flows[1].flow_id');
+    expectFieldError(await send('POST', '/api/v1/flows', flow('"flow_id":"a\\udc00",')), 400, 'flow_id');
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    expectFieldError(await send('POST', '/api/v1/flows/batch', `{"flows":[${flow(`"src_ip":${deep},`)}]}`), 400, 'flows');
+    expectFieldError(await send('POST', '/api/v1/flows/batch', `{"flows":${deep}}`), 400, 'flows');
+    expectFieldError(await send('POST', '/api/v1/flows', `{"features":{"Flow Duration":${deep}}}`), 400, 'features');
+    // a paired surrogate is text like any other
+    const paired = await send('POST', '/api/v1/flows', flow('"flow_id":"\\ud83d\\udd25",'));
+    expect(paired.statusCode).toBe(200);
+  });
+
   it('validates a login email given along with a username', async () => {
     expectFieldError(await send('POST', '/api/v1/auth/login', '{"email":12,"username":"someone","password":"secret-password"}'), 400, 'email');
   });

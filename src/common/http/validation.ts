@@ -33,7 +33,7 @@ const NUL_REASON = 'must not contain the NUL character (U+0000)';
 const SURROGATE_REASON = 'must be valid Unicode (it holds a lone surrogate)';
 
 /** Why a string cannot be taken as text (PostgreSQL refuses NUL; a lone surrogate has no UTF-8 form), or null. */
-function textProblem(text: string): string | null {
+export function textProblem(text: string): string | null {
   if (!SUSPECT.test(text)) return null;
   if (text.includes('\u0000')) return NUL_REASON;
   return /\p{Cs}/u.test(text) ? SURROGATE_REASON : null;

@@ -1,4 +1,4 @@
-import { joinPath } from '../../common/http/validation';
+import { joinPath, textProblem } from '../../common/http/validation';
 import { isCanonicalIpv4, NetParseError, parseIp } from '../../core/net';
 import { FieldProblem } from '../../core/domain-error';
 import { toFeatureVector } from '../../inference/pipeline';
@@ -64,9 +64,13 @@ function optionalTimestamp(value: unknown, name: string, at: FieldPath, problems
 
 function optionalFlowId(value: unknown, name: string, at: FieldPath, problems: Problems): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string' && value.length >= 1 && value.length <= 128) return value;
-  problems.push({ field: at(name), reason: 'must be a string of 1 to 128 characters' });
-  return null;
+  if (typeof value !== 'string' || value.length < 1 || value.length > 128) {
+    problems.push({ field: at(name), reason: 'must be a string of 1 to 128 characters' });
+    return null;
+  }
+  const unusable = textProblem(value);
+  if (unusable) problems.push({ field: at(name), reason: unusable });
+  return unusable ? null : value;
 }
 
 /** Flow keys read after a dot as they are, spaces and slashes included (`Flow Bytes/s`), unless ambiguous. */
