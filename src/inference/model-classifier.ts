@@ -9,6 +9,35 @@ import { ModelRuntime, ModelRuntimeInfo } from './model-runtime.service';
 import { Prediction } from './model/detection-model';
 
 /**
+ * A prediction as the ingest pipeline's verdict. The evidence (top classes, explanation) and the processed
+ * features are read from the prediction when asked for: for the few flows that raise alerts, and while a flow is
+ * encoded for COPY, so nothing per flow is made ahead of time for the many that need none of it.
+ */
+class PredictionVerdict implements Verdict {
+  readonly label: string;
+  readonly confidence: number;
+  readonly anomalyScore: number;
+
+  constructor(private readonly prediction: Prediction) {
+    this.label = prediction.label;
+    this.confidence = prediction.confidence;
+    this.anomalyScore = prediction.anomalyScore;
+  }
+
+  get top3() {
+    return this.prediction.top3;
+  }
+
+  get explanation() {
+    return this.prediction.explanation;
+  }
+
+  get processed() {
+    return this.prediction.input;
+  }
+}
+
+/**
  * The detection model behind the ingest pipeline: the active model version answers; an optional shadow version
  * scores the same flows afterwards (never raising alerts) and its agreement is exported as metrics.
  */
@@ -39,7 +68,9 @@ export class ModelClassifier extends FlowClassifier implements OnApplicationShut
     this.active.onPrediction((e) => {
       this.duration.observe(e.durationMs / 1000);
       this.batchSize.observe(e.flows);
-      for (const p of e.predictions) this.predictions.inc({ class: p.label });
+      const perClass = new Map<string, number>();
+      for (const p of e.predictions) perClass.set(p.label, (perClass.get(p.label) ?? 0) + 1);
+      for (const [label, n] of perClass) this.predictions.inc({ class: label }, n);
     });
   }
 
@@ -87,14 +118,7 @@ export class ModelClassifier extends FlowClassifier implements OnApplicationShut
   async classify(vectors: Float64Array[]): Promise<Verdict[]> {
     const predictions = await this.active.predict(vectors, { explain: 'attacks' });
     this.compareWithShadow(vectors, predictions);
-    return predictions.map((p) => ({
-      label: p.label,
-      confidence: p.confidence,
-      top3: p.top3,
-      explanation: p.explanation,
-      anomalyScore: p.anomalyScore,
-      processed: p.input,
-    }));
+    return predictions.map((p) => new PredictionVerdict(p));
   }
 
   onApplicationShutdown(): void {

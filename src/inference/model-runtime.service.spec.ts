@@ -120,8 +120,17 @@ describe('ModelRuntime', () => {
       runtime.runInThread(true);
       return runtime;
     };
-    // typed arrays from another thread belong to Node's realm, not to the test's: compare their contents
-    const plain = (predictions: Prediction[]) => predictions.map((p) => ({ ...p, input: Array.from(p.input) }));
+    // typed arrays from another thread belong to Node's realm, not to the test's: compare their contents; the
+    // thread's predictions are read through accessors, so every field is read by name
+    const plain = (predictions: Prediction[]) =>
+      predictions.map((p) => ({
+        label: p.label,
+        confidence: p.confidence,
+        top3: p.top3,
+        anomalyScore: p.anomalyScore,
+        explanation: p.explanation,
+        input: Array.from(p.input),
+      }));
     const threadOf = (runtime: ModelRuntime) => (runtime as unknown as { active: { model: ModelThread } }).active.model;
 
     it('gives the same predictions as the calling thread, explanations and processed features included', async () => {

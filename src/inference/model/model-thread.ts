@@ -5,6 +5,7 @@ import { FEATURE_COUNT } from '../pipeline/feature-names';
 import type { BackendName } from './backend-selector';
 import type { Prediction, PredictOptions } from './detection-model';
 import type { ModelManifest } from './model-artifact';
+import { PackedPredictions, unpackPredictions } from './packed-predictions';
 
 /** What a model instance offers the runtime, whether it runs in this thread or in an inference thread. */
 export interface ModelPredictor {
@@ -31,7 +32,7 @@ export interface ModelThreadRequest {
 export type ModelThreadReply =
   | { type: 'ready'; backend: BackendName; labels: string[]; manifest: ModelManifest }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; predictions: Prediction[] }
+  | { type: 'result'; id: number; predictions: PackedPredictions }
   | { type: 'error'; id: number; message: string };
 
 interface Call {
@@ -166,7 +167,7 @@ export class ModelThread implements ModelPredictor {
     if (!call) return;
     this.calls.delete(reply.id);
     if (this.calls.size === 0) this.worker?.unref();
-    if (reply.type === 'result') call.resolve(reply.predictions);
+    if (reply.type === 'result') call.resolve(unpackPredictions(reply.predictions));
     else call.reject(new Error(reply.message));
   }
 

@@ -1,13 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from './backend-selector';
-import type { DetectionModel, Prediction } from './detection-model';
+import type { DetectionModel } from './detection-model';
 import { loadDetectionModel } from './model-artifact';
 import type { ModelThreadData, ModelThreadReply, ModelThreadRequest } from './model-thread';
+import { packPredictions, PackedPredictions } from './packed-predictions';
 
 /**
  * The inference thread: loads one model version on the best tfjs backend of `preference`, warms it up, says
  * `ready`, then answers predict calls. Raw vectors arrive packed in one Float64Array; the predictions go back
- * with their processed-feature rows' buffer transferred, not copied.
+ * packed in typed arrays ({@link PackedPredictions}), transferred, not copied.
  */
 async function serve(port: NonNullable<typeof parentPort>, data: ModelThreadData): Promise<void> {
   let model: DetectionModel;
@@ -29,13 +30,11 @@ async function serve(port: NonNullable<typeof parentPort>, data: ModelThreadData
   });
 }
 
-async function answer(model: DetectionModel, request: ModelThreadRequest): Promise<{ predictions: Prediction[]; transfer: ArrayBuffer[] }> {
+async function answer(model: DetectionModel, request: ModelThreadRequest): Promise<{ predictions: PackedPredictions; transfer: ArrayBuffer[] }> {
   const { vectors, width, options } = request;
   const rows = Array.from({ length: vectors.length / width }, (_, i) => vectors.subarray(i * width, (i + 1) * width));
-  const predictions = await model.predict(rows, options);
-  // every row's processed features are views of one buffer, which can move to the caller as is
-  const buffers = new Set(predictions.map((p) => p.input.buffer as ArrayBuffer));
-  return { predictions, transfer: [...buffers] };
+  const { packed, transfer } = packPredictions(await model.predict(rows, options));
+  return { predictions: packed, transfer };
 }
 
 if (parentPort) void serve(parentPort, workerData as ModelThreadData);
