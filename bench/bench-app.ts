@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 import { createDatabase, deleteRedisKeys, dropDatabase, runMigrations, uniqueName } from '../test/setup/test-database';
@@ -84,6 +84,33 @@ export async function runConcurrent(total: number, concurrency: number, task: (i
       while (next < total) await task(next++);
     }),
   );
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux
+
+/** CPU seconds (user + system) that process `pid` has used, from /proc; 0 when it is gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every PostgreSQL process on the machine (the server and its backends). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) total += processCpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** A memory figure of a process from /proc (Linux), in bytes: `VmRSS` (resident now) or `VmHWM` (peak resident). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readFixtureRows } from '../test/utils/fixtures';
 import { measureAlertLatency } from './alert-latency';
 import { measureAlertList } from './alerts-list';
-import { httpRequest, percentile, processMemory, runConcurrent } from './bench-app';
+import { httpRequest, percentile, postgresCpuSeconds, processCpuSeconds, processMemory, runConcurrent } from './bench-app';
 import { ALONE_CHUNKS, IngestServerReady, IngestServerRequest } from './ingest-server';
 import { BATCH_SIZE, flowsOf } from './ingest-traffic';
 
@@ -17,7 +17,9 @@ import { BATCH_SIZE, flowsOf } from './ingest-traffic';
  * PostgreSQL and Redis, as it would in production: this process is the sensors and the dashboard. Inference
  * alone and COPY alone run inside the server process, on the rows of the typical mix (bench/ingest-traffic.ts);
  * the ratios use that mix, and the alert-storm mix is reported beside it. Request bodies are serialised before
- * the clock starts, to bytes (a sensor's JSON encoding is not the server's work).
+ * the clock starts, to bytes (a sensor's JSON encoding is not the server's work). Each phase also reports the CPU
+ * time per flow of the server process (all threads) and of PostgreSQL (all its processes on the machine), from
+ * /proc: a figure that moves far less than flows/s when the machine's speed varies.
  * Environment: BENCH_BATCHES (default 100), BENCH_SINGLES (2000), BENCH_ROUNDS (4), BENCH_LATENCY_SECONDS (15),
  * BENCH_ALERTS (1000000; 0 skips the alert-list test).
  */
@@ -77,16 +79,27 @@ class ServerProcess {
   }
 }
 
-/** A measured phase: flows and seconds summed over the rounds it ran in. */
+/**
+ * A measured phase: flows, seconds, and the CPU time the server process (all its threads) and PostgreSQL used,
+ * summed over the rounds it ran in. CPU per flow moves far less than flows/s on a machine whose load varies.
+ */
 class Phase {
   flows = 0;
   seconds = 0;
-  constructor(readonly label: string) {}
+  serverCpu = 0;
+  postgresCpu = 0;
+  constructor(
+    readonly label: string,
+    private readonly serverPid: number,
+  ) {}
 
   async run(flows: number, work: () => Promise<number | void>): Promise<void> {
+    const [server0, pg0] = [processCpuSeconds(this.serverPid), postgresCpuSeconds()];
     const start = process.hrtime.bigint();
     const reported = await work();
     this.seconds += typeof reported === 'number' ? reported : Number(process.hrtime.bigint() - start) / 1e9;
+    this.serverCpu += processCpuSeconds(this.serverPid) - server0;
+    this.postgresCpu += postgresCpuSeconds() - pg0;
     this.flows += flows;
   }
 
@@ -94,8 +107,17 @@ class Phase {
     return this.flows / this.seconds;
   }
 
+  /** CPU microseconds per flow: the server's and PostgreSQL's. */
+  get cpuPerFlow(): { server: number; postgres: number } {
+    return { server: (this.serverCpu / this.flows) * 1e6, postgres: (this.postgresCpu / this.flows) * 1e6 };
+  }
+
   report(): number {
-    log(`${this.label.padEnd(30)} ${this.flows} flows in ${this.seconds.toFixed(2)} s = ${this.rate.toFixed(0)} flows/s`);
+    const cpu = this.cpuPerFlow;
+    log(
+      `${this.label.padEnd(30)} ${this.flows} flows in ${this.seconds.toFixed(2)} s = ${this.rate.toFixed(0).padStart(6)} flows/s` +
+        `   CPU per flow: server ${cpu.server.toFixed(0)} µs, PostgreSQL ${cpu.postgres.toFixed(0)} µs`,
+    );
     return this.rate;
   }
 }
@@ -125,12 +147,13 @@ async function main(): Promise<void> {
 
   // The phases run interleaved, in rounds, so that a change in the machine's load weighs on all of them alike
   // and the ratios stay meaningful on a busy machine.
+  const pid = server.child.pid!;
   const phases = {
-    batch: new Phase('batch route, typical mix'),
-    storm: new Phase('batch route, alert storm'),
-    single: new Phase('single route, typical mix'),
-    inference: new Phase('inference alone (1000/call)'),
-    copy: new Phase('COPY alone (1000/statement)'),
+    batch: new Phase('batch route, typical mix', pid),
+    storm: new Phase('batch route, alert storm', pid),
+    single: new Phase('single route, typical mix', pid),
+    inference: new Phase('inference alone (1000/call)', pid),
+    copy: new Phase('COPY alone (1000/statement)', pid),
   };
   const share = (n: number, r: number) => [Math.floor((n * r) / ROUNDS), Math.floor((n * (r + 1)) / ROUNDS)];
   for (let r = 0; r < ROUNDS; r++) {
@@ -170,6 +193,9 @@ async function main(): Promise<void> {
     alertsListP95Ms: list ? +percentile(list, 95).toFixed(2) : null,
     alertsSeeded: ALERT_ROWS,
     peakRssMb: Math.round(peakRss / 1024 / 1024),
+    batchServerCpuUsPerFlow: Math.round(phases.batch.cpuPerFlow.server),
+    batchPostgresCpuUsPerFlow: Math.round(phases.batch.cpuPerFlow.postgres),
+    copyPostgresCpuUsPerRow: Math.round(phases.copy.cpuPerFlow.postgres),
   };
   log(`batch/single = ${figures.batchOverSingle} (target >= 20); batch/min(inference, COPY) = ${figures.batchOverFloor} (target >= 0.5)`);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
