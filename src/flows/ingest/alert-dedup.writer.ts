@@ -113,11 +113,12 @@ export async function planAlerts(
   const openIds: (string | null)[] = groups.map(() => null);
   const newIds: (string | null)[] = groups.map(() => null);
   if (groups.length > 0) {
-    const { rows } = await client.query<{ ord: number; open_id: string | null; new_id: string | null }>({
-      name: 'ingest_plan_alerts',
-      text: PLAN_SQL,
-      values: [pgArray(groups.map((g) => g.first.srcIp)), pgArray(groups.map((g) => g.first.dstIp)), pgArray(groups.map((g) => g.first.attackType)), windowSeconds],
-    });
+    const { rows } = await client.query<{ ord: number; open_id: string | null; new_id: string | null }>(PLAN_SQL, [
+      pgArray(groups.map((g) => g.first.srcIp)),
+      pgArray(groups.map((g) => g.first.dstIp)),
+      pgArray(groups.map((g) => g.first.attackType)),
+      windowSeconds,
+    ]);
     for (const row of rows) {
       openIds[row.ord - 1] = row.open_id;
       newIds[row.ord - 1] = row.new_id;
@@ -189,6 +190,11 @@ export async function relinkFlows(client: PoolClient, relink: FlowRelink[]): Pro
  * Keys with both addresses (nearly all) are looked up on every column of `ix_alerts_dedup`; the branch for a key
  * with a missing address is skipped by a one-time filter unless the key has one (a comparison that also matches
  * NULLs cannot use the index's address columns).
+ *
+ * The statements holding this lookup are planned at every execution (unnamed), never prepared: a plan cached
+ * while `alerts` was small (a new installation, before its first ANALYZE) found no difference between this index
+ * and the single-address ones, and kept reading every alert of one destination for each key once the table had
+ * grown (an alert storm ran 6 times slower). Planned afresh, the planner sees the table's current size.
  */
 const OPEN_ALERT_OF_U = `
   SELECT id FROM (
@@ -210,7 +216,7 @@ const PLAN_SQL = `
     LEFT JOIN LATERAL (${OPEN_ALERT_OF_U.replaceAll('$WINDOW', '$4')}) o ON true
    ORDER BY u.ord`;
 
-/** The statement of {@link foldOrInsert}; the same text for every call, so it is prepared once per connection. */
+/** The statement of {@link foldOrInsert} (planned at every execution: see {@link OPEN_ALERT_OF_U}). */
 function foldSql(columns: AlertColumns): string {
   return `WITH u AS (
     SELECT x.*, $20::jsonb -> x.ord -> 't' AS top_probabilities, $20::jsonb -> x.ord -> 'e' AS explanation,
@@ -267,17 +273,13 @@ async function foldOrInsert(
   const evidence = JSON.stringify(
     groups.map((g) => ({ t: g.best.topProbabilities ?? undefined, e: g.best.explanation ?? undefined, d: g.best.details ?? undefined })),
   );
-  const { rows } = await client.query<AlertEntity & { _ord: number | null }>({
-    name: 'ingest_fold_alerts',
-    text: foldSql(columns),
-    values: [
-      col((_, i) => i), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.first.attackType),
-      col((g) => g.count), col((g) => g.first.seenAt), col((g) => g.last.seenAt), col((g) => g.last.confidence),
-      col((g) => g.best.confidence), col((g) => g.risk), col((g) => g.first.source), col((g) => g.best.srcPort),
-      col((g) => g.best.dstPort), col((g) => g.best.protocol), col((g) => g.first.flowId),
-      col((g) => g.first.flowReceivedAt), col((g) => g.best.modelVersion), col((g) => g.best.anomalyScore),
-      pgArray(newIds), evidence, windowSeconds,
-    ],
-  });
+  const { rows } = await client.query<AlertEntity & { _ord: number | null }>(foldSql(columns), [
+    col((_, i) => i), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.first.attackType),
+    col((g) => g.count), col((g) => g.first.seenAt), col((g) => g.last.seenAt), col((g) => g.last.confidence),
+    col((g) => g.best.confidence), col((g) => g.risk), col((g) => g.first.source), col((g) => g.best.srcPort),
+    col((g) => g.best.dstPort), col((g) => g.best.protocol), col((g) => g.first.flowId),
+    col((g) => g.first.flowReceivedAt), col((g) => g.best.modelVersion), col((g) => g.best.anomalyScore),
+    pgArray(newIds), evidence, windowSeconds,
+  ]);
   return rows;
 }
