@@ -149,43 +149,6 @@ describe('ingest → alerts', () => {
     }
   });
 
-  it('de-duplicates flows without addresses by the addresses they have (a missing one matches only a missing one)', async () => {
-    const ddos = rows.filter((r) => r.label === 'DDoS').slice(0, 3);
-    const batch = (tag: string) => ({
-      flows: ddos.flatMap((r, i) => {
-        const flow = flowFor(r, i, 14);
-        const { src_ip: _src, ...noSource } = { ...flow, flow_id: `nosrc-${tag}-${i}`, dst_ip: '198.19.14.1' };
-        const { src_ip: _s, dst_ip: _d, ...noAddress } = { ...flow, flow_id: `noaddr-${tag}-${i}` };
-        return [noSource, noAddress, { ...flow, flow_id: `both-${tag}-${i}`, src_ip: '198.18.14.1', dst_ip: '198.19.14.1' }];
-      }),
-    });
-    const before = await count(`SELECT count(*) AS n FROM alerts WHERE src_ip IS NULL AND dst_ip IS NULL`);
-    const first = await post('/flows/batch', batch('a'));
-    const second = await post('/flows/batch', batch('b'));
-    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
-    const linked = async (pattern: string) =>
-      db.query(
-        `SELECT a.id::text, a.src_ip, a.dst_ip, a.event_count, count(f.id)::int AS flows
-           FROM flows f JOIN alerts a ON a.id = f.alert_id WHERE f.flow_id LIKE $1 GROUP BY a.id`,
-        [pattern],
-      );
-    const noSource = await linked('nosrc-%');
-    const noAddress = await linked('noaddr-%');
-    const both = await linked('both-%');
-    // one alert per key and attack type, holding the flows of both batches; the three keys never share an alert
-    for (const group of [noSource, noAddress, both]) {
-      expect(group.length).toBeGreaterThan(0);
-      for (const a of group) expect(a.event_count).toBe(a.flows);
-      expect(group.reduce((n: number, a: { flows: number }) => n + a.flows, 0)).toBeGreaterThanOrEqual(2 * (ddos.length - 1));
-    }
-    expect(noSource.every((a: { src_ip: string | null; dst_ip: string }) => a.src_ip === null && a.dst_ip === '198.19.14.1')).toBe(true);
-    expect(noAddress.every((a: { src_ip: string | null; dst_ip: string | null }) => a.src_ip === null && a.dst_ip === null)).toBe(true);
-    expect(both.every((a: { src_ip: string | null }) => a.src_ip === '198.18.14.1')).toBe(true);
-    expect(new Set([...noSource, ...noAddress, ...both].map((a: { id: string }) => a.id)).size).toBe(noSource.length + noAddress.length + both.length);
-    expect(await count(`SELECT count(*) AS n FROM alerts WHERE src_ip IS NULL AND dst_ip IS NULL`)).toBe(before + noAddress.length);
-    expect(second.json().alerts_raised).toBe(0);
-  });
-
   it('detects the attack classes of the fixture', async () => {
     const attacks = rows.filter((r) => r.label !== 'BENIGN');
     const res = await post('/flows/batch', { flows: attacks.map((r, i) => flowFor(r, i, 20)) });
