@@ -12,6 +12,7 @@ import type { Prediction } from './model/detection-model';
 import { ModelThread } from './model/model-thread';
 import { ModelRuntime, PredictionEvent } from './model-runtime.service';
 import { FEATURE_NAMES } from './pipeline/feature-names';
+import { plainPrediction } from './testing/plain-prediction';
 
 const cpuRuntime = () => {
   const runtime = new ModelRuntime();
@@ -120,17 +121,7 @@ describe('ModelRuntime', () => {
       runtime.runInThread(true);
       return runtime;
     };
-    // typed arrays from another thread belong to Node's realm, not to the test's: compare their contents; the
-    // thread's predictions are read through accessors, so every field is read by name
-    const plain = (predictions: Prediction[]) =>
-      predictions.map((p) => ({
-        label: p.label,
-        confidence: p.confidence,
-        top3: p.top3,
-        anomalyScore: p.anomalyScore,
-        explanation: p.explanation,
-        input: Array.from(p.input),
-      }));
+    const plain = (predictions: Prediction[]) => predictions.map(plainPrediction);
     const threadOf = (runtime: ModelRuntime) => (runtime as unknown as { active: { model: ModelThread } }).active.model;
 
     it('gives the same predictions as the calling thread, explanations and processed features included', async () => {

@@ -1,19 +1,11 @@
-import { Client } from 'pg';
 import { beginReservingFlowIds, copyEncodedFlows, encodeFlows, FlowBatchContext } from '../../src/flows/ingest/flow-copy.writer';
 import { ValidatedFlow } from '../../src/flows/ingest/flow-input';
 import { Verdict } from '../../src/flows/ingest/verdict';
+import { sharedDatabaseClient } from '../setup/test-database';
 
 /** Flows written with the binary COPY come back from PostgreSQL exactly as they were given, field by field. */
 describe('flows through binary COPY', () => {
-  let pg: Client;
-
-  beforeAll(async () => {
-    pg = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await pg?.end();
-  });
+  const pg = sharedDatabaseClient();
 
   const flow = (over: Partial<ValidatedFlow>): ValidatedFlow => ({
     flowId: null, srcIp: null, dstIp: null, srcPort: null, dstPort: null, protocol: null, timestamp: null,

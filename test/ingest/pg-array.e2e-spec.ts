@@ -1,18 +1,10 @@
 import fc from 'fast-check';
-import { Client } from 'pg';
 import { pgArray } from '../../src/flows/ingest/pg-array';
+import { sharedDatabaseClient } from '../setup/test-database';
 
 /** PostgreSQL reads pgArray's literals as the same arrays as node-pg's own encoding of the values. */
 describe('pgArray against PostgreSQL', () => {
-  let pg: Client;
-
-  beforeAll(async () => {
-    pg = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await pg?.end();
-  });
+  const pg = sharedDatabaseClient();
 
   const same = async (values: unknown[], type: string) => {
     const { rows } = await pg.query(`SELECT $1::${type}[] IS NOT DISTINCT FROM $2::${type}[] AS same, $1::${type}[]::text AS ours`, [

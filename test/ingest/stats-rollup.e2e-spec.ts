@@ -1,25 +1,17 @@
 import { randomInt } from 'node:crypto';
-import { Client } from 'pg';
 import { addToRollups, RollupInput } from '../../src/flows/ingest/stats-rollup.writer';
+import { sharedDatabaseClient } from '../setup/test-database';
 
 /**
  * The rollups an ingest batch adds, as PostgreSQL holds them. The batches are dated in an hour of 2003 drawn at
  * random, which no other spec writes to (specs share the run's database).
  */
 describe('dashboard rollups of an ingest batch', () => {
-  let pg: Client;
+  const pg = sharedDatabaseClient();
   const hour = Date.UTC(2003, 0, 1) + randomInt(0, 365 * 24) * 3_600_000;
   const at = (minute: number, second = 0) => new Date(hour + minute * 60_000 + second * 1000);
   const iso = (ms: number) => new Date(ms).toISOString();
   const day = iso(hour).slice(0, 10);
-
-  beforeAll(async () => {
-    pg = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await pg?.end();
-  });
 
   const item = (over: Partial<RollupInput>): RollupInput => ({
     at: at(0), label: 'BENIGN', isAlert: false, srcIp: null, dstIp: null, modelVersion: 'mlp-test', ...over,

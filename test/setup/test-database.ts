@@ -39,6 +39,17 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
+/**
+ * A client on the run's shared test database for a spec's own queries: connected before the spec's tests, ended
+ * after them.
+ */
+export function sharedDatabaseClient(): Client {
+  const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+  return client;
+}
+
 export async function createDatabase(name: string): Promise<string> {
   const client = new Client({ connectionString: TEST_PG_ADMIN_URL });
   await client.connect();

@@ -1,5 +1,6 @@
 import type { Prediction } from './detection-model';
 import { packPredictions, unpackPredictions } from './packed-predictions';
+import { plainPrediction } from '../testing/plain-prediction';
 
 describe('packed predictions', () => {
   const prediction = (i: number, over: Partial<Prediction> = {}): Prediction => ({
@@ -15,14 +16,6 @@ describe('packed predictions', () => {
     input: Float32Array.from({ length: 4 }, (_, k) => i * 10 + k + 0.1),
     ...over,
   });
-  const plain = (p: Prediction) => ({
-    label: p.label,
-    confidence: p.confidence,
-    top3: p.top3,
-    anomalyScore: p.anomalyScore,
-    explanation: p.explanation,
-    input: Array.from(p.input),
-  });
 
   it('gives back every field of every prediction, through a structured clone with its buffers transferred', () => {
     const predictions = Array.from({ length: 50 }, (_, i) => prediction(i, i === 7 ? { label: 'Anomaly', confidence: 0.93 } : {}));
@@ -30,7 +23,7 @@ describe('packed predictions', () => {
     const received = structuredClone(packed, { transfer });
     expect(packed.label.byteLength).toBe(0); // moved, not copied
     const unpacked = unpackPredictions(received);
-    expect(unpacked.map(plain)).toEqual(predictions.map(plain));
+    expect(unpacked.map(plainPrediction)).toEqual(predictions.map(plainPrediction));
     expect(unpacked[7].label).toBe('Anomaly');
     // only the explanations that exist cross over
     expect(received.explanations.map(([i]) => i)).toEqual(predictions.flatMap((p, i) => (p.explanation.length ? [i] : [])));
