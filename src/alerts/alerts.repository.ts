@@ -38,6 +38,86 @@ const SORT_SPECS: Record<Exclude<AlertSort, AlertSort.RISK_LEVEL>, SortSpec> = {
   [AlertSort.LAST_SEEN]: { column: 'a.last_seen', unindexed: "(a.last_seen + interval '0 s')", type: 'timestamptz', text: timestampText('a.last_seen') },
   [AlertSort.CONFIDENCE]: { column: 'a.confidence', unindexed: '(a.confidence + 0)', type: 'real', text: 'a.confidence::text' },
 };
+/** A timestamp as the milliseconds since the epoch a Date holds (microseconds dropped, as node-pg's parser does). */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
+/**
+ * The columns of a list page, each as the value its field takes: a page is read as plain rows and mapped here,
+ * which costs a fraction of TypeORM's entity hydration and of parsing five timestamps per row from text.
+ */
+const PAGE_COLUMNS: Record<keyof AlertEntity, string> = {
+  id: 'a.id',
+  attackType: 'a.attack_type',
+  source: 'a.source',
+  riskLevel: 'a.risk_level',
+  status: 'a.status',
+  confidence: 'a.confidence',
+  maxConfidence: 'a.max_confidence',
+  srcIp: 'a.src_ip',
+  dstIp: 'a.dst_ip',
+  srcPort: 'a.src_port',
+  dstPort: 'a.dst_port',
+  protocol: 'a.protocol',
+  eventCount: 'a.event_count',
+  firstSeen: epochMs('a.first_seen'),
+  lastSeen: epochMs('a.last_seen'),
+  flowId: 'a.flow_id',
+  flowReceivedAt: epochMs('a.flow_received_at'),
+  modelVersion: 'a.model_version',
+  topProbabilities: 'a.top_probabilities',
+  explanation: 'a.explanation',
+  anomalyScore: 'a.anomaly_score',
+  details: 'a.details',
+  assigneeId: 'a.assignee_id',
+  resolutionReason: 'a.resolution_reason',
+  resolvedBy: 'a.resolved_by',
+  resolvedAt: epochMs('a.resolved_at'),
+  feedbackLabel: 'a.feedback_label',
+  createdAt: epochMs('a.created_at'),
+  updatedAt: epochMs('a.updated_at'),
+};
+const PAGE_SELECT = Object.entries(PAGE_COLUMNS).map(([field, sql]) => `${sql} AS "${field}"`);
+
+type PageRow = { [K in keyof AlertEntity]: AlertEntity[K] extends Date ? number : AlertEntity[K] extends Date | null ? number | null : AlertEntity[K] } & {
+  sort_key: string;
+};
+
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function alertOf(r: PageRow): AlertEntity {
+  return {
+    id: r.id,
+    attackType: r.attackType,
+    source: r.source,
+    riskLevel: r.riskLevel,
+    status: r.status,
+    confidence: r.confidence,
+    maxConfidence: r.maxConfidence,
+    srcIp: r.srcIp,
+    dstIp: r.dstIp,
+    srcPort: r.srcPort,
+    dstPort: r.dstPort,
+    protocol: r.protocol,
+    eventCount: r.eventCount,
+    firstSeen: new Date(r.firstSeen),
+    lastSeen: new Date(r.lastSeen),
+    flowId: r.flowId,
+    flowReceivedAt: dateOf(r.flowReceivedAt),
+    modelVersion: r.modelVersion,
+    topProbabilities: r.topProbabilities,
+    explanation: r.explanation,
+    anomalyScore: r.anomalyScore,
+    details: r.details,
+    assigneeId: r.assigneeId,
+    resolutionReason: r.resolutionReason,
+    resolvedBy: r.resolvedBy,
+    resolvedAt: dateOf(r.resolvedAt),
+    feedbackLabel: r.feedbackLabel,
+    createdAt: new Date(r.createdAt),
+    updatedAt: new Date(r.updatedAt),
+  };
+}
+
 const RISK_ASCENDING = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL];
 /** Address filters the planner expects to match fewer alerts than this are read through the address indexes. */
 const NARROW_ADDRESS_MATCHES = 20_000;
@@ -143,10 +223,9 @@ export class AlertsRepository {
     } else {
       qb = matching();
     }
-    page(qb.addSelect(req.spec.text, 'sort_key'), req.spec.column);
-    const { entities, raw } = await qb.getRawAndEntities<{ a_id: string; sort_key: string }>();
-    const keys = new Map(raw.map((r) => [String(r.a_id), r.sort_key]));
-    return entities.map((alert) => ({ alert, key: keys.get(String(alert.id)) as string }));
+    page(qb.select(PAGE_SELECT).addSelect(req.spec.text, 'sort_key'), req.spec.column);
+    const rows = await qb.getRawMany<PageRow>();
+    return rows.map((r) => ({ alert: alertOf(r), key: r.sort_key }));
   }
 
   /** Locks one alert for the rest of `m`'s transaction (SELECT … FOR UPDATE). */

@@ -104,6 +104,51 @@ describe('GET /api/v1/alerts', () => {
     });
   });
 
+  it('shows every field of an alert as the alert itself does, in every sort order', async () => {
+    const tag = uniqueTag('fields');
+    // every nullable field set, timestamps with microseconds (the API shows milliseconds), evidence as ingest stores it
+    const at = (iso: string) => app.get(DataSource).query(`SELECT $1::timestamptz AS t`, [iso]).then(([r]) => r.t as Date);
+    const full = await createAlert(app, {
+      modelVersion: tag,
+      source: 'suricata',
+      status: AlertStatus.RESOLVED,
+      riskLevel: RiskLevel.CRITICAL,
+      confidence: 0.8125,
+      maxConfidence: 0.96875,
+      srcIp: '2001:db8::17',
+      dstIp: '198.18.4.4',
+      srcPort: 0,
+      dstPort: 65535,
+      protocol: 17,
+      eventCount: 42,
+      flowId: '9007199254740993',
+      flowReceivedAt: await at('1999-12-31T23:59:59.999999Z'),
+      topProbabilities: [{ label: 'DDoS', probability: 0.8125 }, { label: 'BENIGN', probability: 0.1875 }],
+      explanation: [{ feature: 'Flow IAT Max', value: 1e12, contribution: -0.25 }],
+      anomalyScore: 0.5,
+      details: { signature: 'ET SCAN', nested: { list: [1, 'two', null] } },
+      assigneeId: viewer.user.id,
+      resolutionReason: 'handled',
+      resolvedBy: viewer.user.id,
+      feedbackLabel: 'Bot',
+    });
+    await app.get(DataSource).query(
+      `UPDATE alerts SET first_seen = '1969-07-20T20:17:40.123456Z', last_seen = '2026-11-21T10:00:00.000999Z',
+              resolved_at = '2026-11-21T11:00:00.5Z', created_at = now() - interval '1 minute' + interval '0.000777 s'
+        WHERE id = $1`,
+      [full.id],
+    );
+    const detail = await app.inject({ method: 'GET', url: `/api/v1/alerts/${full.id}`, headers: bearer(viewer.access_token) });
+    const { flows: _f, timeline: _t, network_actions: _n, ...expected } = detail.json();
+    expect(expected).toMatchObject({ first_seen: '1969-07-20T20:17:40.123Z', last_seen: '2026-11-21T10:00:00.000Z', flow_id: '9007199254740993' });
+    for (const sort of ['created_at', 'last_seen', 'confidence', 'risk_level']) {
+      const res = await list(`model_version=${tag}&sort=${sort}`);
+      expect([sort, res.json().items]).toEqual([sort, [expected]]);
+    }
+    const narrow = await list(`model_version=${tag}&src_ip=2001:db8::17`);
+    expect(narrow.json().items).toEqual([expected]);
+  });
+
   describe('validation: 400 naming the field, never a 500', () => {
     it.each([
       ['status=bogus', 'status'],
