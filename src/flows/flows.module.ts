@@ -14,6 +14,7 @@ import { FlowsReadController } from './flows-read.controller';
 import { FlowsRepository } from './flows.repository';
 import { FlowBatchPipe } from './ingest/flow-body.pipe';
 import { IdempotentIngest, IngestRequestsRepository } from './ingest/idempotency';
+import { IngestMetrics, ingestMetricProviders } from './ingest/ingest-metrics';
 import { IngestWriter } from './ingest/ingest-writer.service';
 import { IngestService } from './ingest/ingest.service';
 import { EveBodyPipe } from './eve/eve-body.pipe';
@@ -32,7 +33,7 @@ import { StreamsController } from './stream/streams.controller';
   ],
   controllers: [FlowImportController, FlowsIngestController, FlowsReadController, InferenceProcessController, StreamsController, EveIngestController],
   providers: [FlowsRepository, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, StreamInfoService,
-    EveBodyPipe, EveIngestService, NdjsonBodyParser, IngestRequestsRepository, IdempotentIngest],
+    EveBodyPipe, EveIngestService, NdjsonBodyParser, IngestRequestsRepository, IdempotentIngest, IngestMetrics, ...ingestMetricProviders],
   exports: [IngestService, FlowsRepository, IngestRequestsRepository],
 })
 export class FlowsModule {}

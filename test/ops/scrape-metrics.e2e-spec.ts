@@ -8,7 +8,7 @@ import { deleteKeys } from '../network/utils/network-test-app';
 import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { createApiKey } from '../utils/factories';
-import { CIC_SAMPLE } from '../utils/fixtures';
+import { CIC_SAMPLE, readFixtureRows, sensorFlow } from '../utils/fixtures';
 
 jest.setTimeout(90_000);
 
@@ -75,6 +75,36 @@ describe('gauges read at scrape time and Bull job metrics', () => {
     for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(valueOf(text, 'ids_queue_jobs', { queue: 'flow-import', state })).toBe(0);
     // every queue is reported, idle or not (its count depends on the webhooks other specs have registered)
     expect(valueOf(text, 'ids_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toEqual(expect.any(Number));
+  });
+
+  it('counts committed flows by route and alerts by outcome, and times the inference and persist stages', async () => {
+    const key = await createApiKey(app);
+    const rows = await readFixtureRows();
+    const ddos = rows.filter((r) => r.label === 'DDoS').slice(0, 5);
+    const benign = rows.filter((r) => r.label === 'BENIGN').slice(0, 20);
+    const tag = randomUUID().slice(0, 8);
+    // the DDoS flows share one source and victim: one alert, raised by the first batch and folded into by the second
+    const flows = [...ddos, ...benign].map((r, i) => sensorFlow(r, i, { flowId: `m-${tag}-${i}`, srcIp: i < ddos.length ? '198.18.77.1' : `198.18.78.${i}`, dstIp: '198.19.77.7' }));
+    const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const post = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/flows/batch', headers: { 'x-api-key': key }, payload });
+
+    const before = await scrape();
+    const first = await post({ flows });
+    const second = await post({ flows: flows.slice(0, ddos.length).map((f) => ({ ...f, flow_id: `${f.flow_id}-again` })) });
+    const refused = await post({ flows: [{ ...flows[0], src_ip: 'not-an-address' }] });
+    const after = await scrape();
+    expect([first.statusCode, second.statusCode, refused.statusCode]).toEqual([200, 200, 400]);
+    const delta = (name: string, labels: Record<string, string>) => (valueOf(after, name, labels) ?? 0) - (valueOf(before, name, labels) ?? 0);
+
+    expect(delta('ids_ingest_flows_total', { source: 'batch' })).toBe(flows.length + ddos.length);
+    const outcomes = [first.json(), second.json()];
+    expect(second.json()).toMatchObject({ alerts_raised: 0, alerts_updated: 1 });
+    expect(delta('ids_ingest_alerts_total', { outcome: 'raised' })).toBe(outcomes.reduce((n, o) => n + o.alerts_raised, 0));
+    expect(delta('ids_ingest_alerts_total', { outcome: 'folded' })).toBe(outcomes.reduce((n, o) => n + o.alerts_updated, 0));
+    for (const stage of ['inference', 'persist']) {
+      expect([stage, delta('ids_ingest_stage_duration_seconds_count', { stage })]).toEqual([stage, 2]);
+      expect(delta('ids_ingest_stage_duration_seconds_sum', { stage })).toBeGreaterThan(0);
+    }
   });
 
   it('reports the ingest stream backlog: lengths, consumers, pending entries', async () => {

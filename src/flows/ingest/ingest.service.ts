@@ -7,6 +7,7 @@ import { toAlertDto } from '../../alerts/dto/alert.dto';
 import { AppConfig } from '../../config/app-config';
 import { ValidatedFlow } from './flow-input';
 import { InferenceBatcher } from './inference-batcher';
+import { IngestMetrics } from './ingest-metrics';
 import { alertForFlow, ClassifiedFlow, IngestWriter, isAttack, WriteOptions, WriteResult } from './ingest-writer.service';
 import { FlowClassifier } from './verdict';
 
@@ -51,6 +52,7 @@ export class IngestService {
     private readonly classifier: FlowClassifier,
     private readonly writer: IngestWriter,
     private readonly events: EventEmitter2,
+    private readonly metrics: IngestMetrics,
     config: ConfigService<AppConfig, true>,
   ) {
     const ingest = config.get('ingest', { infer: true });
@@ -65,7 +67,9 @@ export class IngestService {
   }
 
   async ingest(flows: ValidatedFlow[], ctx: IngestContext, options: IngestOptions = {}): Promise<IngestOutcome> {
+    const inferred = this.metrics.time('inference');
     const verdicts = await this.batcher.classify(flows.map((f) => f.features));
+    inferred();
     const modelVersion = this.classifier.modelVersion;
     const items: ClassifiedFlow[] = flows.map((flow, i) => {
       const v = verdicts[i];
@@ -97,6 +101,7 @@ export class IngestService {
     });
     const { recordOutcome, ...writeOptions } = options;
     let recorded: IngestOutcome | undefined;
+    const persisted = this.metrics.time('persist');
     const result = await this.writer.write(
       items,
       { source: ctx.source, sensorId: ctx.sensorId, modelVersion },
@@ -111,15 +116,23 @@ export class IngestService {
           }
         : writeOptions,
     );
-    this.publish(result, null);
+    persisted();
+    this.committed(ctx, result);
     return recorded ?? outcomeOf(result);
   }
 
   /** Persists flows that already carry a verdict from elsewhere (external AI service, Suricata). */
   async ingestClassified(items: ClassifiedFlow[], ctx: IngestContext, options: WriteOptions = {}): Promise<WriteResult> {
+    const persisted = this.metrics.time('persist');
     const result = await this.writer.write(items, { source: ctx.source, sensorId: ctx.sensorId, modelVersion: null }, options);
-    this.publish(result, null);
+    persisted();
+    this.committed(ctx, result);
     return result;
+  }
+
+  private committed(ctx: IngestContext, result: WriteResult): void {
+    this.metrics.committed(ctx.source, result.flowIds.length, result.dedup.raised.length, result.dedup.updated.length);
+    this.publish(result, null);
   }
 
   /**
