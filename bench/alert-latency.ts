@@ -60,3 +60,24 @@ export async function measureAlertLatency(
   log(`alert latency: ${delays.length}/${ticks} attack_detected events received at ${perBatch * 10} flows/s`);
   return delays.sort((a, b) => a - b);
 }
+
+export type StageTimes = Record<'inference' | 'persist', { sum: number; count: number }>;
+
+/** The server's ingest stage timings so far (`ids_ingest_stage_duration_seconds` sums and counts, from /metrics). */
+export async function stageTimes(url: string): Promise<StageTimes> {
+  const text = (await httpRequest('GET', `${url}/metrics`, {})).body.toString();
+  const read = (series: string, stage: string) => {
+    const m = new RegExp(`^ids_ingest_stage_duration_seconds_${series}\\{[^}]*stage="${stage}"[^}]*\\} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+  return {
+    inference: { sum: read('sum', 'inference'), count: read('count', 'inference') },
+    persist: { sum: read('sum', 'persist'), count: read('count', 'persist') },
+  };
+}
+
+/** Mean milliseconds per batch in each stage between two readings. */
+export function meanStageMs(before: StageTimes, after: StageTimes): Record<keyof StageTimes, number> {
+  const mean = (s: keyof StageTimes) => (1000 * (after[s].sum - before[s].sum)) / Math.max(1, after[s].count - before[s].count);
+  return { inference: mean('inference'), persist: mean('persist') };
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { readFixtureRows } from '../test/utils/fixtures';
-import { measureAlertLatency } from './alert-latency';
+import { meanStageMs, measureAlertLatency, stageTimes } from './alert-latency';
 import { measureAlertList } from './alerts-list';
 import { httpRequest, percentile, postgresCpuSeconds, processCpuSeconds, processMemory, runConcurrent } from './bench-app';
 import { ALONE_CHUNKS, IngestServerReady, IngestServerRequest } from './ingest-server';
@@ -137,7 +137,13 @@ async function main(): Promise<void> {
 
   // Alert latency first, on a server in a steady state of its own (not catching up with the checkpoints and
   // vacuums that the throughput phases' hundreds of thousands of rows set off).
+  const stagesBefore = await stageTimes(url);
   const latencies = await measureAlertLatency(url, token, apiKey, rows, 2000, Number(process.env.BENCH_LATENCY_SECONDS ?? 15));
+  const stages = meanStageMs(stagesBefore, await stageTimes(url));
+  log(
+    `alert latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; ` +
+      `server, mean per batch: inference ${stages.inference.toFixed(1)} ms, persist ${stages.persist.toFixed(1)} ms`,
+  );
 
   const bodies = (mix: 'typical' | 'storm', offset: number) =>
     Array.from({ length: BATCHES }, (_, b) => Buffer.from(JSON.stringify({ flows: flowsOf(rows, BATCH_SIZE, offset + b * BATCH_SIZE, mix) })));
@@ -190,6 +196,8 @@ async function main(): Promise<void> {
     batchOverFloor: +(batchFlowsPerSec / Math.min(inferenceFlowsPerSec, copyRowsPerSec)).toFixed(2),
     alertLatencyP50Ms: +percentile(latencies, 50).toFixed(1),
     alertLatencyP99Ms: +percentile(latencies, 99).toFixed(1),
+    alertLatencyInferenceMeanMs: +stages.inference.toFixed(1),
+    alertLatencyPersistMeanMs: +stages.persist.toFixed(1),
     alertsListP95Ms: list ? +percentile(list, 95).toFixed(2) : null,
     alertsSeeded: ALERT_ROWS,
     peakRssMb: Math.round(peakRss / 1024 / 1024),
