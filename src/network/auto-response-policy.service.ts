@@ -11,7 +11,11 @@ const CACHE_MS = 5_000;
 /** The auto-response policy, read on every alert event (cached briefly), changed by admins (audited). */
 @Injectable()
 export class AutoResponsePolicyService {
-  private cached: { policy: AutoResponsePolicyEntity; until: number } | null = null;
+  /**
+   * The read itself is cached, not its result: a batch that raises a thousand alerts emits a thousand events in
+   * one tick, and they all share one query instead of each missing the cache before the first answer arrives.
+   */
+  private cached: { policy: Promise<AutoResponsePolicyEntity>; until: number } | null = null;
 
   constructor(
     private readonly policies: AutoResponsePolicyRepository,
@@ -22,11 +26,16 @@ export class AutoResponsePolicyService {
     return this.policies.get();
   }
 
-  async current(): Promise<AutoResponsePolicyEntity> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.policy;
-    const policy = await this.policies.get();
-    this.cached = { policy, until: Date.now() + CACHE_MS };
-    return policy;
+  current(): Promise<AutoResponsePolicyEntity> {
+    const now = Date.now();
+    if (this.cached && this.cached.until > now) return this.cached.policy;
+    const entry = { policy: this.policies.get(), until: now + CACHE_MS };
+    this.cached = entry;
+    // a failed read is not kept: the next event tries again
+    entry.policy.catch(() => {
+      if (this.cached === entry) this.cached = null;
+    });
+    return entry.policy;
   }
 
   async update(actor: ActorContext, dto: AutoResponsePolicyInputDto): Promise<AutoResponsePolicyEntity> {
