@@ -208,10 +208,16 @@ const OPEN_ALERT_OF_U = `
        AND a.last_seen >= now() - make_interval(secs => $WINDOW)
   ) c ORDER BY last_seen DESC LIMIT 1`;
 
+/**
+ * The alerts' id sequence, looked up once per statement (a sub-select): pg_get_serial_sequence is only stable, so
+ * called for each new id its catalog lookups cost more than the nextval itself.
+ */
+const ALERT_ID_SEQUENCE = `(SELECT pg_get_serial_sequence('alerts', 'id'))::regclass`;
+
 /** Per key: the open alert, or a new id from the sequence for a key without one. */
 const PLAN_SQL = `
   SELECT u.ord::int AS ord, o.id AS open_id,
-         CASE WHEN o.id IS NULL THEN nextval(pg_get_serial_sequence('alerts', 'id')) END AS new_id
+         CASE WHEN o.id IS NULL THEN nextval(${ALERT_ID_SEQUENCE}) END AS new_id
     FROM unnest($1::inet[], $2::inet[], $3::text[]) WITH ORDINALITY AS u(s, d, t, ord)
     LEFT JOIN LATERAL (${OPEN_ALERT_OF_U.replaceAll('$WINDOW', '$4')}) o ON true
    ORDER BY u.ord`;
@@ -243,7 +249,7 @@ function foldSql(columns: AlertColumns): string {
     INSERT INTO alerts AS a (id, attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
                              dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
                              model_version, top_probabilities, explanation, anomaly_score, details)
-    SELECT coalesce(u.new_id, nextval(pg_get_serial_sequence('alerts', 'id'))), u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
+    SELECT coalesce(u.new_id, nextval(${ALERT_ID_SEQUENCE})), u.t, u.source, u.risk, u.max_confidence, u.max_confidence, u.s, u.d, u.src_port, u.dst_port, u.protocol,
            u.n, u.first_seen, u.last_seen, u.flow_id, u.flow_received_at, u.model_version, u.top_probabilities,
            u.explanation, u.anomaly_score, u.details
       FROM u WHERE u.ord NOT IN (SELECT "_ord" FROM upd)
