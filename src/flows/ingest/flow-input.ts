@@ -118,7 +118,18 @@ export function validateFlow(input: unknown, path: string | (() => string), prob
     for (const e of vector.errors) problems.push({ field: e.field ? keyPath(at('features'), e.field) : at('features'), reason: e.reason });
     return null;
   }
-  return problems.length === before ? { ...flow, features: vector.values } : null;
+  if (problems.length !== before) return null;
+  // field by field: an object spread is a runtime call, about 1 µs a flow
+  return {
+    flowId: flow.flowId,
+    srcIp: flow.srcIp,
+    dstIp: flow.dstIp,
+    srcPort: flow.srcPort,
+    dstPort: flow.dstPort,
+    protocol: flow.protocol,
+    timestamp: flow.timestamp,
+    features: vector.values,
+  };
 }
 
 /** At most this many problems are reported for one request (a 5,000-flow batch of garbage stays small). */

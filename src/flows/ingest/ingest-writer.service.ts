@@ -26,20 +26,50 @@ export interface ClassifiedFlow {
 type VerdictFields = Pick<FlowAlert, 'attackType' | 'source' | 'confidence'> &
   Partial<Pick<FlowAlert, 'riskLevel' | 'modelVersion' | 'topProbabilities' | 'explanation' | 'anomalyScore' | 'details'>>;
 
-/** The alert of a verdict on `flow`: its 5-tuple, and no model evidence unless the verdict brings some. */
+/**
+ * The alert of a verdict on `flow`: its 5-tuple, and no model evidence unless the verdict brings some. Built field
+ * by field, like the candidates below: an object spread is a runtime call in V8, several microseconds for an
+ * object of this size, and this runs for every alerting flow.
+ */
 export function alertForFlow(flow: ValidatedFlow, verdict: VerdictFields): FlowAlert {
   return {
-    modelVersion: null,
-    topProbabilities: null,
-    explanation: null,
-    anomalyScore: null,
-    details: {},
-    ...verdict,
+    attackType: verdict.attackType,
+    source: verdict.source,
+    confidence: verdict.confidence,
+    riskLevel: verdict.riskLevel,
+    modelVersion: verdict.modelVersion ?? null,
+    topProbabilities: verdict.topProbabilities ?? null,
+    explanation: verdict.explanation ?? null,
+    anomalyScore: verdict.anomalyScore ?? null,
+    details: verdict.details ?? {},
     srcIp: flow.srcIp,
     dstIp: flow.dstIp,
     srcPort: flow.srcPort,
     dstPort: flow.dstPort,
     protocol: flow.protocol,
+  };
+}
+
+/** The de-duplication candidate of a flow's alert, with the flow link and the time it was seen. */
+function candidateOf(a: FlowAlert, flowId: string, flowReceivedAt: Date, seenAt: Date): AlertCandidate {
+  return {
+    attackType: a.attackType,
+    source: a.source,
+    confidence: a.confidence,
+    riskLevel: a.riskLevel,
+    modelVersion: a.modelVersion,
+    topProbabilities: a.topProbabilities,
+    explanation: a.explanation,
+    anomalyScore: a.anomalyScore,
+    details: a.details,
+    srcIp: a.srcIp,
+    dstIp: a.dstIp,
+    srcPort: a.srcPort,
+    dstPort: a.dstPort,
+    protocol: a.protocol,
+    flowId,
+    flowReceivedAt,
+    seenAt,
   };
 }
 
@@ -112,12 +142,9 @@ export class IngestWriter {
     severities: Map<string, Severity>,
   ): Promise<WriteResult> {
     const alerting = items.map((item, i) => ({ item, i })).filter(({ item }) => item.alert !== null);
-    const candidates: AlertCandidate[] = alerting.map(({ item, i }) => ({
-      ...item.alert!,
-      flowId: flowIds[i],
-      flowReceivedAt: ctx.receivedAt,
-      seenAt: item.flow.timestamp && item.flow.timestamp < ctx.receivedAt ? item.flow.timestamp : ctx.receivedAt,
-    }));
+    const candidates = alerting.map(({ item, i }) =>
+      candidateOf(item.alert!, flowIds[i], ctx.receivedAt, item.flow.timestamp && item.flow.timestamp < ctx.receivedAt ? item.flow.timestamp : ctx.receivedAt),
+    );
     const windowSeconds = this.config.get('ingest.dedupWindowSeconds', { infer: true });
     // flows are written before the alerts' locks are taken, with the alert ids the plan expects; the locked
     // decision then re-points the few flows a concurrent batch changed the answer for
