@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import { FlowRow } from '../src/inference/pipeline';
 import { featuresOf } from '../test/utils/fixtures';
+import { metricValue } from '../test/utils/prometheus-text';
 import { httpRequest } from './bench-app';
 
 const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
@@ -66,10 +67,7 @@ export type StageTimes = Record<'inference' | 'persist', { sum: number; count: n
 /** The server's ingest stage timings so far (`ids_ingest_stage_duration_seconds` sums and counts, from /metrics). */
 export async function stageTimes(url: string): Promise<StageTimes> {
   const text = (await httpRequest('GET', `${url}/metrics`, {})).body.toString();
-  const read = (series: string, stage: string) => {
-    const m = new RegExp(`^ids_ingest_stage_duration_seconds_${series}\\{[^}]*stage="${stage}"[^}]*\\} (\\S+)$`, 'm').exec(text);
-    return m ? Number(m[1]) : 0;
-  };
+  const read = (series: 'sum' | 'count', stage: keyof StageTimes) => metricValue(text, `ids_ingest_stage_duration_seconds_${series}`, { stage }) ?? 0;
   return {
     inference: { sum: read('sum', 'inference'), count: read('count', 'inference') },
     persist: { sum: read('sum', 'persist'), count: read('count', 'persist') },

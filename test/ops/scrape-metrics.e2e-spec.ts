@@ -9,19 +9,9 @@ import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { createApiKey } from '../utils/factories';
 import { CIC_SAMPLE, readFixtureRows, sensorFlow } from '../utils/fixtures';
+import { metricValue } from '../utils/prometheus-text';
 
 jest.setTimeout(90_000);
-
-/** The value of the series `name` whose labels include `labels`, from a Prometheus text exposition. */
-function valueOf(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 /** Scrapes until `check` holds on the exposition (jobs and the stream consumer work in the background). */
 async function scrapeUntil(app: NestFastifyApplication, what: string, check: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
@@ -53,8 +43,8 @@ describe('gauges read at scrape time and Bull job metrics', () => {
   });
 
   it('reports readiness per component', async () => {
-    const text = await scrapeUntil(app, 'readiness', (t) => valueOf(t, 'ids_readiness_status', { component: 'database' }) !== undefined);
-    for (const component of ['database', 'redis']) expect(valueOf(text, 'ids_readiness_status', { component })).toBe(1);
+    const text = await scrapeUntil(app, 'readiness', (t) => metricValue(t, 'ids_readiness_status', { component: 'database' }) !== undefined);
+    for (const component of ['database', 'redis']) expect(metricValue(text, 'ids_readiness_status', { component })).toBe(1);
   });
 
   it('counts the jobs of each queue and times every job run here, by outcome', async () => {
@@ -69,12 +59,12 @@ describe('gauges read at scrape time and Bull job metrics', () => {
     expect(upload.statusCode).toBe(202);
 
     const done = { queue: 'flow-import', outcome: 'completed' };
-    const text = await scrapeUntil(app, 'a completed import job', (t) => valueOf(t, 'ids_queue_job_duration_seconds_count', done) === 1);
-    expect(valueOf(text, 'ids_queue_job_duration_seconds_sum', done)).toBeGreaterThan(0);
-    expect(valueOf(text, 'ids_queue_job_duration_seconds_count', { queue: 'flow-import', outcome: 'failed' })).toBeUndefined();
-    for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(valueOf(text, 'ids_queue_jobs', { queue: 'flow-import', state })).toBe(0);
+    const text = await scrapeUntil(app, 'a completed import job', (t) => metricValue(t, 'ids_queue_job_duration_seconds_count', done) === 1);
+    expect(metricValue(text, 'ids_queue_job_duration_seconds_sum', done)).toBeGreaterThan(0);
+    expect(metricValue(text, 'ids_queue_job_duration_seconds_count', { queue: 'flow-import', outcome: 'failed' })).toBeUndefined();
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(metricValue(text, 'ids_queue_jobs', { queue: 'flow-import', state })).toBe(0);
     // every queue is reported, idle or not (its count depends on the webhooks other specs have registered)
-    expect(valueOf(text, 'ids_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toEqual(expect.any(Number));
+    expect(metricValue(text, 'ids_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toEqual(expect.any(Number));
   });
 
   it('counts committed flows by route and alerts by outcome, and times the inference and persist stages', async () => {
@@ -94,7 +84,7 @@ describe('gauges read at scrape time and Bull job metrics', () => {
     const refused = await post({ flows: [{ ...flows[0], src_ip: 'not-an-address' }] });
     const after = await scrape();
     expect([first.statusCode, second.statusCode, refused.statusCode]).toEqual([200, 200, 400]);
-    const delta = (name: string, labels: Record<string, string>) => (valueOf(after, name, labels) ?? 0) - (valueOf(before, name, labels) ?? 0);
+    const delta = (name: string, labels: Record<string, string>) => (metricValue(after, name, labels) ?? 0) - (metricValue(before, name, labels) ?? 0);
 
     expect(delta('ids_ingest_flows_total', { source: 'batch' })).toBe(flows.length + ddos.length);
     const outcomes = [first.json(), second.json()];
@@ -108,14 +98,14 @@ describe('gauges read at scrape time and Bull job metrics', () => {
   });
 
   it('reports the ingest stream backlog: lengths, consumers, pending entries', async () => {
-    await scrapeUntil(app, 'the stream consumer', (t) => valueOf(t, 'ids_stream_consumers') === 1);
+    await scrapeUntil(app, 'the stream consumer', (t) => metricValue(t, 'ids_stream_consumers') === 1);
     await redis.xadd(`${prefix}:flows:in`, '*', 'flow', '{"not": "a flow"}');
     const text = await scrapeUntil(
       app,
       'the dead-lettered entry',
-      (t) => valueOf(t, 'ids_stream_length_entries', { stream: 'dead_letter' }) === 1 && valueOf(t, 'ids_stream_pending_entries') === 0,
+      (t) => metricValue(t, 'ids_stream_length_entries', { stream: 'dead_letter' }) === 1 && metricValue(t, 'ids_stream_pending_entries') === 0,
     );
-    expect(valueOf(text, 'ids_stream_length_entries', { stream: 'ingest' })).toBe(1);
-    expect(valueOf(text, 'ids_stream_lag_entries')).toBe(0);
+    expect(metricValue(text, 'ids_stream_length_entries', { stream: 'ingest' })).toBe(1);
+    expect(metricValue(text, 'ids_stream_lag_entries')).toBe(0);
   });
 });

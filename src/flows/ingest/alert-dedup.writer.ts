@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { idSequenceOf } from './flow-copy.writer';
 import { pgArray } from './pg-array';
 import { riskLevelFor, Severity } from '../../alerts/risk-level';
 import { AlertEntity, AlertSource, ClassProbability, FeatureContribution, RiskLevel } from '../../alerts/alert.entity';
@@ -210,11 +211,7 @@ const OPEN_ALERT_OF_U = `
        AND a.last_seen >= now() - make_interval(secs => $WINDOW)
   ) c ORDER BY last_seen DESC LIMIT 1`;
 
-/**
- * The alerts' id sequence, looked up once per statement (a sub-select): pg_get_serial_sequence is only stable, so
- * called for each new id its catalog lookups cost more than the nextval itself.
- */
-const ALERT_ID_SEQUENCE = `(SELECT pg_get_serial_sequence('alerts', 'id'))::regclass`;
+const ALERT_ID_SEQUENCE = idSequenceOf('alerts');
 
 /** Per key: the open alert, or a new id from the sequence for a key without one. */
 const PLAN_SQL = `

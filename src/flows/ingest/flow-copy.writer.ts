@@ -68,12 +68,17 @@ export function encodeFlows(flows: readonly Pick<FlowRowToWrite, 'flow' | 'verdi
   return { bytes: out.bytes(), offsets };
 }
 
+/**
+ * The id sequence of `table`, for `nextval(...)` in a statement that draws many ids: looked up once, in a
+ * sub-select. pg_get_serial_sequence is only stable, so called for each id its catalog lookups cost more than the
+ * nextval itself (reserving 1,000 flow ids took 5.5 ms instead of 1.5).
+ */
+export const idSequenceOf = (table: 'flows' | 'alerts') => `(SELECT pg_get_serial_sequence('${table}', 'id'))::regclass`;
+
 const reserveSql = (count: number) => {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot reserve ${count} flow ids`);
-  // one row holding every id (a thousand one-column rows cost more to receive than one string to split); the
-  // sequence is looked up once, in a sub-select (pg_get_serial_sequence is only stable: called per row, its
-  // catalog lookups made reserving 1,000 ids take 5.5 ms instead of 1.5)
-  return `SELECT string_agg(nextval((SELECT pg_get_serial_sequence('flows', 'id'))::regclass)::text, ',') AS ids FROM generate_series(1, ${count})`;
+  // one row holding every id (a thousand one-column rows cost more to receive than one string to split)
+  return `SELECT string_agg(nextval(${idSequenceOf('flows')})::text, ',') AS ids FROM generate_series(1, ${count})`;
 };
 
 const idsOf = (row: { ids: string | null } | undefined): string[] => (row?.ids ? row.ids.split(',') : []);
