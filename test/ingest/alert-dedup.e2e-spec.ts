@@ -1,8 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { AlertCandidate, AlertColumns, planAlerts, raiseAlerts } from '../../src/flows/ingest/alert-dedup.writer';
-import { IngestWriter } from '../../src/flows/ingest/ingest-writer.service';
+import { AlertCandidate, planAlerts, raiseAlerts } from '../../src/flows/ingest/alert-dedup.writer';
 import { FlowRow } from '../../src/inference/pipeline';
 import { createTestApp } from '../utils/create-test-app';
 import { createApiKey } from '../utils/factories';
@@ -23,7 +22,6 @@ describe('alert de-duplication (a database of its own)', () => {
   const name = uniqueName('ids_dedup_plan');
   let app: NestFastifyApplication;
   let db: DataSource;
-  let columns: AlertColumns;
   let key: string;
   let rows: FlowRow[];
 
@@ -56,7 +54,7 @@ describe('alert de-duplication (a database of its own)', () => {
     await client.query('BEGIN');
     const before = await reads(client);
     const plan = await planAlerts(client, sources.map(candidate), severities, 300);
-    const outcome = await raiseAlerts(client, plan, columns);
+    const outcome = await raiseAlerts(client, plan);
     const after = await reads(client);
     await client.query('COMMIT');
     return { ...outcome, reads: { indexEntries: after.indexEntries - before.indexEntries, tableRows: after.tableRows - before.tableRows } };
@@ -67,7 +65,6 @@ describe('alert de-duplication (a database of its own)', () => {
     await runMigrations(url);
     app = await createTestApp({ DATABASE_URL: url });
     db = app.get(DataSource);
-    columns = (app.get(IngestWriter) as unknown as { alertColumns: AlertColumns }).alertColumns;
     key = await createApiKey(app);
     rows = await readFixtureRows();
     // nothing analyses the table during the test

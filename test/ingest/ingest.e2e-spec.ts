@@ -3,10 +3,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { AlertEvents, AlertRaisedEvent } from '../../src/alerts/alert.events';
+import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../../src/alerts/alert.events';
 import { Role } from '../../src/core/permissions';
-import { AlertCandidate, AlertColumns, planAlerts, raiseAlerts, relinkFlows } from '../../src/flows/ingest/alert-dedup.writer';
-import { IngestWriter } from '../../src/flows/ingest/ingest-writer.service';
+import { AlertCandidate, planAlerts, raiseAlerts, relinkFlows } from '../../src/flows/ingest/alert-dedup.writer';
 import { FlowRow } from '../../src/inference/pipeline';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser, login } from '../utils/factories';
@@ -18,6 +17,7 @@ describe('ingest → alerts', () => {
   let key: string;
   let rows: FlowRow[];
   const raised: AlertRaisedEvent[] = [];
+  const updated: AlertUpdatedEvent[] = [];
 
   /** Each class gets its own source address, so its alerts are easy to find. */
   const flowFor = (row: FlowRow, i: number, subnet: number) =>
@@ -32,6 +32,7 @@ describe('ingest → alerts', () => {
     key = await createApiKey(app);
     rows = await readFixtureRows();
     app.get(EventEmitter2).on(AlertEvents.RAISED, (e: AlertRaisedEvent) => raised.push(e));
+    app.get(EventEmitter2).on(AlertEvents.UPDATED, (e: AlertUpdatedEvent) => updated.push(e));
   });
   afterAll(async () => {
     await app?.close();
@@ -74,6 +75,24 @@ describe('ingest → alerts', () => {
     expect(folded.event_count).toBeGreaterThan(alert.event_count);
   });
 
+  it('announces a raised alert and a fold into it exactly as the alert reads afterwards', async () => {
+    const viewer = await login(app, await createUser(app, { role: Role.VIEWER }));
+    const ddos = rows.filter((r) => r.label === 'DDoS');
+    const flows = ddos.map((r, i) => ({ ...flowFor(r, i, 15), flow_id: `announced-${i}`, src_ip: '198.18.15.1' }));
+    const first = (await post('/flows/batch', { flows })).json();
+    const alertId = first.flows.find((f: { label: string }) => f.label === 'DDoS').alert_id;
+    const detail = async () => (await app.inject({ method: 'GET', url: `/api/v1/alerts/${alertId}`, headers: bearer(viewer.access_token) })).json();
+    const announced = raised.find((e) => e.alert.id === alertId);
+    expect(announced).toBeDefined();
+    expect(await detail()).toMatchObject(JSON.parse(JSON.stringify(announced!.alert)));
+
+    await post('/flows/batch', { flows: flows.map((f) => ({ ...f, flow_id: `${f.flow_id}-again` })) });
+    const fold = updated.find((e) => e.alert.id === alertId && e.change === 'deduplicated');
+    expect(fold).toBeDefined();
+    expect(fold!.alert.event_count).toBeGreaterThan(announced!.alert.event_count);
+    expect(await detail()).toMatchObject(JSON.parse(JSON.stringify(fold!.alert)));
+  });
+
   it('folds concurrent batches of one storm into one alert, counting every verdict', async () => {
     const ddos = rows.filter((r) => r.label === 'DDoS');
     const batches = Array.from({ length: 8 }, (_, b) => ({
@@ -104,7 +123,6 @@ describe('ingest → alerts', () => {
   });
 
   it('re-points flows written with a planned alert when a concurrent batch raised that alert first', async () => {
-    const writer = app.get(IngestWriter) as unknown as { alertColumns: AlertColumns };
     const ddos = rows.find((r) => r.label === 'DDoS')!;
     const receivedAt = new Date();
     const candidate = (flowId: string): AlertCandidate => ({
@@ -128,10 +146,10 @@ describe('ingest → alerts', () => {
         `INSERT INTO flows (id, received_at, source, raw_features, alert_id) SELECT id, $2, 'api', '{}', $3 FROM unnest($1::bigint[]) id`,
         [['9000000001', '9000000002'], receivedAt, planA.alertIds[0]],
       );
-      const raisedB = await raiseAlerts(cb, planB, writer.alertColumns);
+      const raisedB = await raiseAlerts(cb, planB);
       expect(raisedB).toMatchObject({ alertIds: [planB.alertIds[0]], relink: [] });
       await cb.query('COMMIT');
-      const raisedA = await raiseAlerts(ca, planA, writer.alertColumns);
+      const raisedA = await raiseAlerts(ca, planA);
       expect(raisedA.alertIds).toEqual([planB.alertIds[0], planB.alertIds[0]]);
       expect(raisedA.relink.map((r) => [r.flowId, r.alertId])).toEqual([
         ['9000000001', planB.alertIds[0]],

@@ -52,6 +52,11 @@ describe('inputProblem', () => {
     expect(inputProblem({ email: 'a@b.c\ud800' }, 'body')).toEqual({ field: 'email', reason: 'must be valid Unicode (it holds a lone surrogate)' });
     expect(inputProblem({ name: 'ok 🔥 ключ' }, 'body')).toBeNull();
   });
+
+  it('checks only the nesting when told the strings are text already (a body parsed without escapes)', () => {
+    expect(inputProblem({ 'k\u0000': 'a\ud800' }, 'body', false)).toBeNull();
+    expect(inputProblem({ ok: 1, deep: nested(MAX_BODY_DEPTH, 'object') }, 'body', false)?.field).toBe('deep');
+  });
 });
 
 describe('the global validation pipe', () => {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldProblem } from '../../core/domain-error';
+import { holdsNoEscape } from './json-body';
 
 /** A key that reads unambiguously after a dot; others (empty, with dots, brackets, quotes, spaces) are quoted. */
 const PLAIN_KEY = /^[\p{L}\p{N}_$-]+$/u;
@@ -61,20 +62,22 @@ function pathOf(visit: Visit | null, key?: string): string {
  * nested deeper than {@link MAX_BODY_DEPTH} (recursive code after this pipe, from prototype-key stripping to
  * class-transformer and JSON columns, would exhaust the stack), or a string (or key) that is not text: NUL,
  * which PostgreSQL cannot store, or a lone surrogate, which has no UTF-8 form (validators that encode it throw).
- * Iterative, and it builds a path only for the problem it reports; `root` names the value itself.
+ * Iterative, and it builds a path only for the problem it reports; `root` names the value itself. Strings are not
+ * checked when `text` is false (a body parsed from JSON text without escapes cannot hold either: see
+ * `holdsNoEscape`).
  */
-export function inputProblem(value: unknown, root: string): FieldProblem | null {
+export function inputProblem(value: unknown, root: string, text = true): FieldProblem | null {
   if (typeof value === 'string') {
     const reason = textProblem(value);
     return reason ? { field: root, reason } : null;
   }
   if (value === null || typeof value !== 'object') return null;
-  const problem = scan(value, root);
+  const problem = scan(value, root, text);
   // inside an array given where an object was expected, a path would name nothing of the API
   return problem && Array.isArray(value) ? { field: root, reason: problem.reason } : problem;
 }
 
-function scan(value: object, root: string): FieldProblem | null {
+function scan(value: object, root: string, text: boolean): FieldProblem | null {
   const pending: Visit[] = [{ node: value, depth: 1, parent: null, key: root }];
   while (pending.length) {
     const visit = pending.pop() as Visit;
@@ -86,16 +89,16 @@ function scan(value: object, root: string): FieldProblem | null {
     if (Array.isArray(visit.node)) {
       const items: unknown[] = visit.node;
       for (let i = 0; i < items.length; i++) {
-        const problem = check(items[i], visit, String(i), pending);
+        const problem = check(items[i], visit, String(i), pending, text);
         if (problem) return problem;
       }
       continue;
     }
     const node = visit.node as Record<string, unknown>;
     for (const key in node) {
-      const reason = textProblem(key);
+      const reason = text ? textProblem(key) : null;
       if (reason) return { field: pathOf(visit, key), reason };
-      const problem = check(node[key], visit, key, pending);
+      const problem = check(node[key], visit, key, pending, text);
       if (problem) return problem;
     }
   }
@@ -103,8 +106,9 @@ function scan(value: object, root: string): FieldProblem | null {
 }
 
 /** A string child's problem, or an object child queued for the scan. */
-function check(child: unknown, parent: Visit, key: string, pending: Visit[]): FieldProblem | null {
+function check(child: unknown, parent: Visit, key: string, pending: Visit[], text: boolean): FieldProblem | null {
   if (typeof child === 'string') {
+    if (!text) return null;
     const reason = textProblem(child);
     return reason ? { field: pathOf(parent, key), reason } : null;
   }
@@ -116,7 +120,8 @@ function check(child: unknown, parent: Visit, key: string, pending: Visit[]): Fi
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
-      const problem = inputProblem(value, metadata.type === 'param' ? (metadata.data ?? 'param') : metadata.type);
+      const root = metadata.type === 'param' ? (metadata.data ?? 'param') : metadata.type;
+      const problem = inputProblem(value, root, !(metadata.type === 'body' && holdsNoEscape(value)));
       if (problem) throw DomainError.validation([problem]);
     }
     // a DTO body is a JSON object: an array or a scalar is refused as a whole rather than field by field

@@ -2,6 +2,7 @@ import { PoolClient } from 'pg';
 import { idSequenceOf } from './flow-copy.writer';
 import { pgArray } from './pg-array';
 import { riskLevelFor, Severity } from '../../alerts/risk-level';
+import { ALERT_ROW_FIELDS, AlertRow, alertOf, alertRowSelect } from '../../alerts/alert-row';
 import { AlertEntity, AlertSource, ClassProbability, FeatureContribution, RiskLevel } from '../../alerts/alert.entity';
 
 /** One verdict that should raise (or fold into) an alert. */
@@ -69,11 +70,6 @@ function group(candidates: AlertCandidate[], severities: Map<string, Severity>):
 }
 
 /** How the writer asks for alert rows back: a `RETURNING` list (`a.col AS "prop"`) and its output names. */
-export interface AlertColumns {
-  returning: string;
-  names: string;
-}
-
 /**
  * Where a batch's alert verdicts are expected to go, worked out before the transaction takes any lock: per key
  * (source IP, destination IP, attack type), the open alert seen within the window, or a new alert id reserved
@@ -137,7 +133,7 @@ export async function planAlerts(
  * the rest with the ids the plan reserved (two round trips in all). Flows whose alert differs from the plan's
  * come back in `relink`.
  */
-export async function raiseAlerts(client: PoolClient, plan: AlertPlan, columns: AlertColumns): Promise<DedupOutcome & { relink: FlowRelink[] }> {
+export async function raiseAlerts(client: PoolClient, plan: AlertPlan): Promise<DedupOutcome & { relink: FlowRelink[] }> {
   const { groups, candidates } = plan;
   if (candidates.length === 0) return { alertIds: [], raised: [], updated: [], rows: [], relink: [] };
   await client.query({
@@ -145,16 +141,15 @@ export async function raiseAlerts(client: PoolClient, plan: AlertPlan, columns: 
     text: `SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 7081) AS h FROM unnest($1::text[]) k ORDER BY 1) s`,
     values: [pgArray(groups.map((g) => g.key))],
   });
-  const rows = await foldOrInsert(client, groups, plan.newIds, plan.windowSeconds, columns);
+  const rows = await foldOrInsert(client, groups, plan.newIds, plan.windowSeconds);
   const finalIds: (string | undefined)[] = groups.map(() => undefined);
   const updated: AlertEntity[] = [];
   const raised: AlertEntity[] = [];
-  // the rows stay as node-pg built them, `_ord` included (consumers read an alert's fields by name): copying each
-  // without it (object rest) cost about 1.3 µs per row
-  for (const alert of rows) {
-    if (alert._ord === null) raised.push(alert);
+  for (const row of rows) {
+    const alert = alertOf(row);
+    if (row._ord === null) raised.push(alert);
     else {
-      finalIds[alert._ord] = alert.id;
+      finalIds[row._ord] = alert.id;
       updated.push(alert);
     }
   }
@@ -221,9 +216,12 @@ const PLAN_SQL = `
     LEFT JOIN LATERAL (${OPEN_ALERT_OF_U.replaceAll('$WINDOW', '$4')}) o ON true
    ORDER BY u.ord`;
 
+/** The alert columns the fold returns, as {@link alertOf} reads them, and their names. */
+const FOLD_RETURNING = alertRowSelect('a').join(', ');
+const FOLD_NAMES = ALERT_ROW_FIELDS.map((field) => `"${field}"`).join(', ');
+
 /** The statement of {@link foldOrInsert} (planned at every execution: see {@link OPEN_ALERT_OF_U}). */
-function foldSql(columns: AlertColumns): string {
-  return `WITH u AS (
+const FOLD_SQL = `WITH u AS (
     SELECT x.*, $20::jsonb -> x.ord -> 't' AS top_probabilities, $20::jsonb -> x.ord -> 'e' AS explanation,
            coalesce($20::jsonb -> x.ord -> 'd', '{}') AS details
       FROM unnest($1::int[], $2::inet[], $3::inet[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[],
@@ -243,7 +241,7 @@ function foldSql(columns: AlertColumns): string {
         updated_at = now()
       FROM open JOIN u ON u.ord = open.ord
      WHERE a.id = open.id
-    RETURNING u.ord AS "_ord", ${columns.returning}
+    RETURNING u.ord AS "_ord", ${FOLD_RETURNING}
   ), ins AS (
     INSERT INTO alerts AS a (id, attack_type, source, risk_level, confidence, max_confidence, src_ip, dst_ip, src_port,
                              dst_port, protocol, event_count, first_seen, last_seen, flow_id, flow_received_at,
@@ -253,12 +251,11 @@ function foldSql(columns: AlertColumns): string {
            u.explanation, u.anomaly_score, u.details
       FROM u WHERE u.ord NOT IN (SELECT "_ord" FROM upd)
      ORDER BY u.ord
-    RETURNING ${columns.returning}
+    RETURNING ${FOLD_RETURNING}
   )
-  SELECT "_ord", ${columns.names} FROM upd
+  SELECT "_ord", ${FOLD_NAMES} FROM upd
   UNION ALL
-  SELECT NULL::int, ${columns.names} FROM ins`;
-}
+  SELECT NULL::int, ${FOLD_NAMES} FROM ins`;
 
 /**
  * One statement: each group's open alert (same key, active or investigating, seen within the window) is updated;
@@ -271,14 +268,13 @@ async function foldOrInsert(
   groups: Group[],
   newIds: (string | null)[],
   windowSeconds: number,
-  columns: AlertColumns,
-): Promise<(AlertEntity & { _ord: number | null })[]> {
+): Promise<(AlertRow & { _ord: number | null })[]> {
   const col = (f: (g: Group, i: number) => string | number | Date | null) => pgArray(groups.map(f));
   // the evidence of every group as one JSON document (group i at index i); absent parts are left out (SQL NULL)
   const evidence = JSON.stringify(
     groups.map((g) => ({ t: g.best.topProbabilities ?? undefined, e: g.best.explanation ?? undefined, d: g.best.details ?? undefined })),
   );
-  const { rows } = await client.query<AlertEntity & { _ord: number | null }>(foldSql(columns), [
+  const { rows } = await client.query<AlertRow & { _ord: number | null }>(FOLD_SQL, [
     col((_, i) => i), col((g) => g.first.srcIp), col((g) => g.first.dstIp), col((g) => g.first.attackType),
     col((g) => g.count), col((g) => g.first.seenAt), col((g) => g.last.seenAt), col((g) => g.last.confidence),
     col((g) => g.best.confidence), col((g) => g.risk), col((g) => g.first.source), col((g) => g.best.srcPort),

@@ -4,10 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { AlertEntity } from '../../alerts/alert.entity';
 import { Severity } from '../../alerts/risk-level';
 import { AppConfig } from '../../config/app-config';
-import { AlertCandidate, AlertColumns, DedupOutcome, planAlerts, raiseAlerts, relinkFlows } from './alert-dedup.writer';
+import { AlertCandidate, DedupOutcome, planAlerts, raiseAlerts, relinkFlows } from './alert-dedup.writer';
 import { beginReservingFlowIds, copyEncodedFlows, encodeFlows, EncodedFlows, FlowBatchContext } from './flow-copy.writer';
 import { ValidatedFlow } from './flow-input';
 import { addToRollups } from './stats-rollup.writer';
@@ -98,19 +97,11 @@ export interface WriteOptions {
 @Injectable()
 export class IngestWriter {
   private severities: { at: number; map: Map<string, Severity> } | null = null;
-  /** Every alert column under its entity property name (rows come back entity-shaped). */
-  private readonly alertColumns: AlertColumns;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<AppConfig, true>,
-  ) {
-    const columns = dataSource.getMetadata(AlertEntity).columns;
-    this.alertColumns = {
-      returning: columns.map((c) => `a.${c.databaseName} AS "${c.propertyName}"`).join(', '),
-      names: columns.map((c) => `"${c.propertyName}"`).join(', '),
-    };
-  }
+  ) {}
 
   async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>, options: WriteOptions = {}): Promise<WriteResult> {
     const severities = await this.attackSeverities();
@@ -156,7 +147,7 @@ export class IngestWriter {
       return out;
     };
     await copyEncodedFlows(client, encoded, flowIds, perFlow(plan.alertIds));
-    const dedup = await raiseAlerts(client, plan, this.alertColumns);
+    const dedup = await raiseAlerts(client, plan);
     await relinkFlows(client, dedup.relink);
     const alertIds = perFlow(dedup.alertIds);
     await addToRollups(
