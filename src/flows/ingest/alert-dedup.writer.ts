@@ -69,7 +69,6 @@ function group(candidates: AlertCandidate[], severities: Map<string, Severity>):
   return groups;
 }
 
-/** How the writer asks for alert rows back: a `RETURNING` list (`a.col AS "prop"`) and its output names. */
 /**
  * Where a batch's alert verdicts are expected to go, worked out before the transaction takes any lock: per key
  * (source IP, destination IP, attack type), the open alert seen within the window, or a new alert id reserved
