@@ -63,21 +63,21 @@ function pathOf(visit: Visit | null, key?: string): string {
  * class-transformer and JSON columns, would exhaust the stack), or a string (or key) that is not text: NUL,
  * which PostgreSQL cannot store, or a lone surrogate, which has no UTF-8 form (validators that encode it throw).
  * Iterative, and it builds a path only for the problem it reports; `root` names the value itself. Strings are not
- * checked when `text` is false (a body parsed from JSON text without escapes cannot hold either: see
+ * checked when `checkText` is false (a body parsed from JSON text without escapes cannot hold either: see
  * `holdsNoEscape`).
  */
-export function inputProblem(value: unknown, root: string, text = true): FieldProblem | null {
+export function inputProblem(value: unknown, root: string, checkText = true): FieldProblem | null {
   if (typeof value === 'string') {
     const reason = textProblem(value);
     return reason ? { field: root, reason } : null;
   }
   if (value === null || typeof value !== 'object') return null;
-  const problem = scan(value, root, text);
+  const problem = scan(value, root, checkText);
   // inside an array given where an object was expected, a path would name nothing of the API
   return problem && Array.isArray(value) ? { field: root, reason: problem.reason } : problem;
 }
 
-function scan(value: object, root: string, text: boolean): FieldProblem | null {
+function scan(value: object, root: string, checkText: boolean): FieldProblem | null {
   const pending: Visit[] = [{ node: value, depth: 1, parent: null, key: root }];
   while (pending.length) {
     const visit = pending.pop() as Visit;
@@ -89,16 +89,16 @@ function scan(value: object, root: string, text: boolean): FieldProblem | null {
     if (Array.isArray(visit.node)) {
       const items: unknown[] = visit.node;
       for (let i = 0; i < items.length; i++) {
-        const problem = check(items[i], visit, String(i), pending, text);
+        const problem = check(items[i], visit, String(i), pending, checkText);
         if (problem) return problem;
       }
       continue;
     }
     const node = visit.node as Record<string, unknown>;
     for (const key in node) {
-      const reason = text ? textProblem(key) : null;
+      const reason = checkText ? textProblem(key) : null;
       if (reason) return { field: pathOf(visit, key), reason };
-      const problem = check(node[key], visit, key, pending, text);
+      const problem = check(node[key], visit, key, pending, checkText);
       if (problem) return problem;
     }
   }
@@ -106,9 +106,9 @@ function scan(value: object, root: string, text: boolean): FieldProblem | null {
 }
 
 /** A string child's problem, or an object child queued for the scan. */
-function check(child: unknown, parent: Visit, key: string, pending: Visit[], text: boolean): FieldProblem | null {
+function check(child: unknown, parent: Visit, key: string, pending: Visit[], checkText: boolean): FieldProblem | null {
   if (typeof child === 'string') {
-    if (!text) return null;
+    if (!checkText) return null;
     const reason = textProblem(child);
     return reason ? { field: pathOf(parent, key), reason } : null;
   }
