@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
-FROM node:20-bookworm-slim AS build
+# Node 24: the current LTS (package.json engines: ^20.19.0 || >=22.12.0)
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 PROCESS_ROLE=all
 RUN apt-get update && apt-get install -y --no-install-recommends iptables ipset nftables iproute2 curl tini \
   && rm -rf /var/lib/apt/lists/*

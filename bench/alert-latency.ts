@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import { FlowRow } from '../src/inference/pipeline';
+import { FlowRow } from '../src/core/features';
 import { featuresOf } from '../test/utils/fixtures';
 import { metricValue } from '../test/utils/prometheus-text';
 import { httpRequest } from './bench-app';

@@ -11,7 +11,10 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** Starts the API on a database and Redis key prefix of its own (on the machine's PostgreSQL and Redis, removed at close). */
+/**
+ * Starts the API on a database and Redis key prefix of its own (on the machine's PostgreSQL and Redis, removed at
+ * close).
+ */
 export async function startBenchServer(overrides: Record<string, string> = {}): Promise<BenchServer> {
   const name = uniqueName('ids_bench');
   const dbUrl = await createDatabase(name);

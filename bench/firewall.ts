@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { ParsedTarget, parseTarget } from '../src/core/net';
 import { createFirewallDriver } from '../src/network/firewall';
-import { LAB, NetnsLab } from '../src/network/firewall/testing/netns-lab';
+import { LAB, NetnsLab } from '../test/network/utils/netns-lab';
 
 const run = promisify(execFile);
 const COUNT = Number(process.argv[2] ?? 10_000);

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { activeBackend, availableBackends, BackendName, useBackend } from '../src/inference/model/backend-selector';
 import { DetectionModel, PredictOptions } from '../src/inference/model/detection-model';
 import { loadDetectionModel } from '../src/inference/model/model-artifact';
-import { FlowCsvReader } from '../src/inference/pipeline/flow-csv-reader';
+import { FlowCsvReader } from '../src/core/features/flow-csv-reader';
 
 /**
  * Inference throughput of a model version (default `models/default`, or the directory given as argument) on every

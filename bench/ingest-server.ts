@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from '../src/common/auth/principal';
 import { Role } from '../src/core/permissions';
 import { copyFlows, reserveFlowIds } from '../src/flows/ingest/flow-copy.writer';
 import { ValidatedFlow } from '../src/flows/ingest/flow-input';
-import { FlowClassifier } from '../src/flows/ingest/verdict';
+import { FlowClassifier } from '../src/inference/verdict';
 import { UsersService } from '../src/users/users.service';
 import { readFixtureRows } from '../test/utils/fixtures';
 import { seedAlerts } from './alerts-list';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const server = await startBenchServer();
   const apiKey = (await server.app.get(ApiKeysService).create(SYSTEM_ACTOR, 'bench', null)).secret;
   const email = `bench-${Date.now()}@example.test`;
-  const password = 'bench-password-1';
+  const password = 'dashboard reader pass 1';
   await server.app.get(UsersService).create(SYSTEM_ACTOR, { email, password, role: Role.VIEWER });
 
   const rows = await readFixtureRows();

@@ -1,4 +1,4 @@
-import { FlowRow } from '../src/inference/pipeline';
+import { FlowRow } from '../src/core/features';
 import { featuresOf } from '../test/utils/fixtures';
 
 /**

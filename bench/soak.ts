@@ -5,7 +5,7 @@ import { io, Socket } from 'socket.io-client';
 import { ApiKeysService } from '../src/auth/api-keys/api-keys.service';
 import { SYSTEM_ACTOR } from '../src/common/auth/principal';
 import { Role } from '../src/core/permissions';
-import { FlowRow } from '../src/inference/pipeline';
+import { FlowRow } from '../src/core/features';
 import { UsersService } from '../src/users/users.service';
 import { featuresOf, readFixtureRows } from '../test/utils/fixtures';
 import { percentile, processMemory, startBenchServer } from './bench-app';
@@ -54,7 +54,7 @@ async function serve(accessTtlSeconds: number): Promise<void> {
   const server = await startBenchServer({ LOG_LEVEL: 'error', JWT_ACCESS_TTL_SECONDS: String(accessTtlSeconds) });
   const apiKey = (await server.app.get(ApiKeysService).create(SYSTEM_ACTOR, 'soak-sensor', null)).secret;
   const email = `soak-${Date.now()}@example.test`;
-  const password = 'soak-analyst-password';
+  const password = 'night shift triage pass';
   await server.app.get(UsersService).create(SYSTEM_ACTOR, { email, password, role: Role.SECURITY, name: 'Soak analyst' });
   let stopping = false;
   const stop = async () => {
@@ -200,7 +200,9 @@ class SoakRun {
     );
   }
 
-  /** Steady batches on schedule, an alert list every second, the statistics overview every 2 s; then closes the clients. */
+  /**
+   * Steady batches on schedule, an alert list every second, the statistics overview every 2 s; then closes the clients.
+   */
   async run(): Promise<void> {
     const { minutes, flowsPerSec, batch, sampleMs, reportMs } = this.options;
     const ticksPerSec = flowsPerSec / batch;
@@ -299,7 +301,9 @@ class SoakRun {
     return { durationMs, warmupMs, window, baselineEndMs: warmupMs + window };
   }
 
-  /** A full collection in the server process: what it keeps (heap and RSS) rather than what it has not collected yet. */
+  /**
+   * A full collection in the server process: what it keeps (heap and RSS) rather than what it has not collected yet.
+   */
   private async collectGarbage(): Promise<{ heap: number; rss: number }> {
     const memory = await memoryOf(this.server.child, 'gc');
     return { heap: memory.heapUsed, rss: processMemory(this.server.child.pid!, 'VmRSS') };

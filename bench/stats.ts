@@ -88,8 +88,8 @@ async function seed(db: DataSource): Promise<number> {
 
 async function viewerToken(url: string, app: NestFastifyApplication): Promise<string> {
   const email = `bench-${randomUUID()}@example.test`;
-  await app.get(UsersService).create(SYSTEM_ACTOR, { email, password: 'bench-password-1', role: Role.VIEWER });
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) });
+  await app.get(UsersService).create(SYSTEM_ACTOR, { email, password: 'timeline reader pass 1', role: Role.VIEWER });
+  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'timeline reader pass 1' }) });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 

@@ -19,12 +19,13 @@ import { ShutdownState } from './infra/lifecycle/shutdown-state';
 import { listenForProbes } from './infra/lifecycle/probe-server';
 import { correlationIdOf } from './infra/logging/correlation-id';
 import { HttpMetrics } from './infra/metrics/http-metrics';
+import { DECISIONS_ROUTES } from './network/decisions/decisions.controller';
 import { setupOpenApi } from './openapi';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 export const API_PREFIX = 'api/v1';
-export const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
+export const UNPREFIXED_ROUTES = ['/', 'health/live', 'health/ready', 'metrics', ...DECISIONS_ROUTES];
 
 export interface CreateAppOptions {
   /** Build the module graph without connecting to anything (used to write openapi.json). */

@@ -5,6 +5,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from './alerts/alerts.module';
+import { SuppressionsModule } from './alerts/suppressions/suppressions.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -20,14 +21,17 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 import { StatsModule } from './stats/stats.module';
 import { NotificationsModule } from './notifications/notifications.module';
-import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { runsWorkers, servesApi } from './config/process-role';
 import { FlowsWorkerModule } from './flows/flows-worker.module';
 import { InferenceWorkerModule } from './inference/inference-worker.module';
 import { BullBoardModule } from './infra/bull-board/bull-board.module';
 import { LifecycleModule } from './infra/lifecycle/lifecycle.module';
 import { NetworkWorkerModule } from './network/network-worker.module';
+import { FeedsModule } from './network/feeds/feeds.module';
+import { FeedsWorkerModule } from './network/feeds/feeds-worker.module';
 import { NotificationsWorkerModule } from './notifications/notifications-worker.module';
+import { StatsWorkerModule } from './stats/stats-worker.module';
 import { RealtimeRelayModule } from './realtime/realtime-relay.module';
 import { SystemStatusModule } from './realtime/system-status.module';
 
@@ -40,7 +44,7 @@ function roleModules(config: AppConfig): NonNullable<DynamicModule['imports']> {
   const { role } = config.app;
   return [
     ...(runsWorkers(role)
-      ? [ScheduleModule.forRoot(), FlowsWorkerModule, NetworkWorkerModule, InferenceWorkerModule, NotificationsWorkerModule]
+      ? [ScheduleModule.forRoot(), FlowsWorkerModule, NetworkWorkerModule, FeedsWorkerModule, InferenceWorkerModule, NotificationsWorkerModule, StatsWorkerModule]
       : []),
     ...(servesApi(role) ? [SystemStatusModule, ...(config.bullBoard.enabled ? [BullBoardModule] : [])] : [RealtimeRelayModule]),
   ];
@@ -84,8 +88,10 @@ export class AppModule {
         UsersModule,
         AuthModule,
         AlertsModule,
+        SuppressionsModule,
         FlowsModule,
         NetworkModule,
+        FeedsModule,
         RealtimeModule,
         StatsModule,
         NotificationsModule,

@@ -35,7 +35,7 @@ export async function resolveServices(config: AppConfig): Promise<AppConfig> {
   }
   if (config.database.url) return config;
   const embedded = await startEmbeddedPostgres(config.database.embeddedDir, config.database.embeddedPort);
-  started.push(() => embedded.stop());
+  if (!embedded.attached) started.push(() => embedded.stop());
   return { ...config, database: { ...config.database, url: embedded.url } };
 }
 
@@ -58,5 +58,13 @@ async function startEmbeddedPostgres(dir: string, port: number) {
   for (const signal of SHUTDOWN_SIGNALS) {
     for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
   }
-  return embedded.startEmbeddedPostgres(dir, port);
+  try {
+    return await embedded.startEmbeddedPostgres(dir, port);
+  } catch (e) {
+    if (e instanceof embedded.EmbeddedPostgresError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
 }

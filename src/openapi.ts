@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { REALTIME_EXTRA_MODELS, SERVER_EVENT_DTOS } from './realtime/dto/realtime-event.dto';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -14,9 +15,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token' }, 'access-token')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Sensor API key' }, 'api-key')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Bouncer key (idsb_…): /v1/decisions only' }, 'bouncer-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when set' }, 'metrics-token')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
+    // the realtime events' payloads: the frontend generates their types from here or from asyncapi.json
+    extraModels: [...new Set(Object.values(SERVER_EVENT_DTOS)), ...REALTIME_EXTRA_MODELS],
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   markPublicOperations(document);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ActorContext } from '../common/auth/principal';
 import { AlertEntity } from './alert.entity';
-import { AlertEvents, AlertUpdatedEvent } from './alert.events';
+import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from './alert.events';
 import { isClosed } from './alert-workflow';
 import { toAlertDto } from './dto/alert.dto';
 
@@ -29,7 +29,22 @@ export class AlertEventPublisher {
     }
   }
 
-  private emit(name: string, payload: AlertUpdatedEvent): void {
+  /**
+   * `alert.raised` for each alert in `raised`, `alert.updated` (deduplicated) for the other rows a batch folded into.
+   */
+  ingested(outcome: { raised: readonly string[]; rows: readonly AlertEntity[] }): void {
+    const fresh = new Set(outcome.raised);
+    try {
+      for (const alert of outcome.rows) {
+        if (fresh.has(alert.id)) this.emit(AlertEvents.RAISED, { alert: toAlertDto(alert) } satisfies AlertRaisedEvent);
+        else this.emit(AlertEvents.UPDATED, { alert: toAlertDto(alert), change: 'deduplicated', actor_id: null });
+      }
+    } catch (error) {
+      this.logger.warn(`alert events not published: ${(error as Error).message}`);
+    }
+  }
+
+  private emit(name: string, payload: AlertUpdatedEvent | AlertRaisedEvent): void {
     try {
       this.events.emit(name, payload);
     } catch (error) {

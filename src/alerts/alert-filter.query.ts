@@ -16,6 +16,9 @@ export function applyAlertFilter(qb: SelectQueryBuilder<AlertEntity>, f: AlertFi
   if (f.statuses) oneOf(qb, 'a.status', 'alert_status', f.statuses, 'fStatuses');
   if (f.riskLevels) oneOf(qb, 'a.risk_level', 'risk_level', f.riskLevels, 'fRisks');
   if (f.attackTypes) oneOf(qb, 'a.attack_type', 'varchar', f.attackTypes, 'fTypes');
+  // the GIN index ix_alerts_attack_ids holds this expression: tactic, technique and parent technique ids
+  if (f.techniques) qb.andWhere('ids_alert_attack_ids(a.attack) && CAST(:fTechniques AS text[])', { fTechniques: f.techniques });
+  if (f.tactics) qb.andWhere('ids_alert_attack_ids(a.attack) && CAST(:fTactics AS text[])', { fTactics: f.tactics });
   if (f.createdFrom) qb.andWhere('a.created_at >= :fFrom', { fFrom: f.createdFrom });
   if (f.createdBefore) qb.andWhere('a.created_at < :fBefore', { fBefore: f.createdBefore });
   if (f.srcCidr) qb.andWhere('a.src_ip <<= CAST(:fSrc AS inet)', { fSrc: f.srcCidr });

@@ -30,6 +30,12 @@ describe('toAlertFilter', () => {
     expect(f).toMatchObject({ statuses: ['active'], riskLevels: ['high'], attackTypes: ['DDoS'] });
   });
 
+  it('keeps ATT&CK technique and tactic ids, and counts them as criteria', () => {
+    const f = toAlertFilter(dto({ technique: ['T1110', 'T1110', 'T1046'], tactic: ['TA0006'] }), user, now);
+    expect(f).toMatchObject({ techniques: ['T1110', 'T1046'], tactics: ['TA0006'] });
+    expect(isEmptyFilter(f)).toBe(false);
+  });
+
   it.each([
     ['1h', '2026-05-01T11:00:00.000Z'],
     ['24h', '2026-04-30T12:00:00.000Z'],

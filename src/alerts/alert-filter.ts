@@ -11,6 +11,9 @@ export interface AlertFilter {
   statuses?: AlertStatus[];
   riskLevels?: RiskLevel[];
   attackTypes?: string[];
+  /** MITRE ATT&CK technique ids (a technique also matches its sub-techniques) and tactic ids. */
+  techniques?: string[];
+  tactics?: string[];
   createdFrom?: Date;
   createdBefore?: Date;
   srcCidr?: string;
@@ -55,6 +58,8 @@ export function toAlertFilter(dto: AlertFilterDto, actor: ActorContext, now = ne
     statuses: unique(dto.status),
     riskLevels: unique(dto.severity),
     attackTypes: unique(dto.attack_type),
+    techniques: unique(dto.technique),
+    tactics: unique(dto.tactic),
     ...timeWindow(dto, now),
     srcCidr: dto.src_ip === undefined ? undefined : parseTarget(dto.src_ip, 'src_ip').canonical,
     dstCidr: dto.dst_ip === undefined ? undefined : parseTarget(dto.dst_ip, 'dst_ip').canonical,

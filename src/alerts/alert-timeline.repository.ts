@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { ActorContext } from '../common/auth/principal';
+import { ActorContext, actorTypeOf } from '../common/auth/principal';
 import { AlertEventEntity } from './alert-event.entity';
 import { AlertStatus } from './alert.entity';
 
@@ -37,7 +37,7 @@ export class AlertTimelineRepository {
          FROM unnest($1::bigint[], $7::alert_status[], $8::jsonb[]) AS u(alert_id, from_status, data)`,
       [
         batch.entries.map((e) => e.alertId),
-        p ? p.kind : 'system',
+        actorTypeOf(p),
         p?.id ?? null,
         batch.kind,
         batch.body ?? null,
@@ -52,6 +52,6 @@ export class AlertTimelineRepository {
   addNote(m: EntityManager, alertId: string, actor: ActorContext, body: string): Promise<AlertEventEntity> {
     const repo = m.getRepository(AlertEventEntity);
     const p = actor.principal;
-    return repo.save(repo.create({ alertId, kind: 'note', body, actorType: p ? p.kind : 'system', actorId: p?.id ?? null, data: {} }));
+    return repo.save(repo.create({ alertId, kind: 'note', body, actorType: actorTypeOf(p), actorId: p?.id ?? null, data: {} }));
   }
 }

@@ -2,11 +2,12 @@ import { AlertStatus } from './alert.entity';
 
 /**
  * The triage workflow: an alert is picked up (active → investigating), then closed as resolved or as a false
- * positive, or handed back (investigating → active). A closed alert can only be reopened (→ active). Asking for
- * the status an alert already has is not a transition: callers treat it as a no-op.
+ * positive, or handed back (investigating → active). A false positive recognised at a glance is closed straight
+ * from active; resolving takes an investigation. A closed alert can only be reopened (→ active). Asking for the
+ * status an alert already has is not a transition: callers treat it as a no-op.
  */
 export const ALERT_TRANSITIONS: Readonly<Record<AlertStatus, readonly AlertStatus[]>> = {
-  [AlertStatus.ACTIVE]: [AlertStatus.INVESTIGATING],
+  [AlertStatus.ACTIVE]: [AlertStatus.INVESTIGATING, AlertStatus.FALSE_POSITIVE],
   [AlertStatus.INVESTIGATING]: [AlertStatus.ACTIVE, AlertStatus.RESOLVED, AlertStatus.FALSE_POSITIVE],
   [AlertStatus.RESOLVED]: [AlertStatus.ACTIVE],
   [AlertStatus.FALSE_POSITIVE]: [AlertStatus.ACTIVE],

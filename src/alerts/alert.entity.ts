@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AttackMapping } from '../core/attack/mitre-attack';
 
 export enum AlertStatus {
   ACTIVE = 'active',
@@ -97,6 +98,10 @@ export class AlertEntity {
   /** Source-specific evidence: Suricata signature and category, the external service's details, … */
   @Column({ type: 'jsonb', default: {} })
   details: Record<string, unknown>;
+
+  /** MITRE ATT&CK techniques the alert stands for, as stated when it was raised (docs/attack-mapping.md). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  attack: AttackMapping[];
 
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
   assigneeId: string | null;

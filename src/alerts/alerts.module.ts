@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
 import { AlertDetailsRepository } from './alert-details.repository';
 import { AlertEventPublisher } from './alert-event.publisher';
+import { AlertNotesRepository } from './alert-notes.repository';
 import { AlertEventEntity } from './alert-event.entity';
 import { AlertEntity } from './alert.entity';
 import { AlertTimelineRepository } from './alert-timeline.repository';
@@ -10,6 +11,7 @@ import { AlertsBulkController } from './alerts-bulk.controller';
 import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { AlertIngestWriter } from './ingest/alert-ingest.writer';
 import { FeedbackExportService } from './feedback/feedback-export.service';
 import { AlertFeedbackController } from './feedback/feedback.controller';
 import { FeedbackRepository } from './feedback/feedback.repository';
@@ -41,7 +43,9 @@ import { StatusChangeApplier } from './use-cases/status-change.applier';
     BulkChangeStatusUseCase,
     BulkAssignUseCase,
     FeedbackExportService,
+    AlertIngestWriter,
+    AlertNotesRepository,
   ],
-  exports: [TypeOrmModule, FeedbackExportService],
+  exports: [TypeOrmModule, FeedbackExportService, AlertIngestWriter, AlertNotesRepository, AlertEventPublisher],
 })
 export class AlertsModule {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { ActorContext } from '../common/auth/principal';
+import { ActorContext, actorTypeOf } from '../common/auth/principal';
 import { AuditLogEntity } from './audit-log.entity';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
@@ -28,7 +28,7 @@ export class AuditService {
   async record(actor: ActorContext, record: AuditRecord, manager?: EntityManager): Promise<void> {
     const p = actor.principal;
     const row: Partial<AuditLogEntity> = {
-      actorType: p ? p.kind : 'system',
+      actorType: actorTypeOf(p),
       actorId: p?.id ?? null,
       actorLabel: record.actorLabel ?? (p ? (p.kind === 'user' ? p.email : `${p.name} (${p.prefix})`) : null),
       action: record.action,

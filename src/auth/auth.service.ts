@@ -9,10 +9,12 @@ import { DomainError, ErrorCode } from '../core/domain-error';
 import { toUserDto } from '../users/dto/user.dto';
 import { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
+import { assertPasswordAllowed, UsersService } from '../users/users.service';
 import { TokenResponseDto } from './dto/auth.dto';
 import { LoginThrottleService } from './login-throttle.service';
-import { PasswordService } from './password.service';
+import { PasswordService } from '../users/password.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionService } from './session.service';
 import { hashSecret, TokenService } from './token.service';
 
 const invalidCredentials = () => new DomainError(ErrorCode.UNAUTHENTICATED, 'Invalid credentials');
@@ -33,6 +35,8 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly sessions: SessionService,
+    private readonly usersService: UsersService,
   ) {}
 
   /** Same answer and similar cost for an unknown login and a wrong password. */
@@ -77,6 +81,7 @@ export class AuthService {
         if (row.usedAt && !row.revokedAt) {
           await this.refreshTokens.revokeFamily(m, row.familyId, 'reuse_detected');
           await this.audit.record(actor, { action: 'auth.refresh_reuse', outcome: 'denied', targetType: 'user', targetId: row.userId, details: { family_id: row.familyId } }, m);
+          return { error: invalidRefresh(), ended: { userId: row.userId, sessionId: row.familyId, reason: 'reuse_detected' } };
         }
         return { error: invalidRefresh() };
       }
@@ -88,6 +93,7 @@ export class AuthService {
       const parent = { familyId: row.familyId, parentId: row.id, familyExpiresAt: row.familyExpiresAt };
       return { response: await this.issue(m, user, parent, client) };
     });
+    if (outcome.ended) await this.sessions.end(outcome.ended);
     if (outcome.error) throw outcome.error;
     return outcome.response!;
   }
@@ -98,6 +104,7 @@ export class AuthService {
       await this.refreshTokens.revokeFamily(m, principal.sessionId, 'logout');
       await this.audit.record(actor, { action: 'auth.logout', targetType: 'user', targetId: principal.id }, m);
     });
+    await this.sessions.end({ userId: principal.id, sessionId: principal.sessionId, reason: 'logout' });
   }
 
   async me(principal: UserPrincipal): Promise<UserEntity> {
@@ -113,12 +120,14 @@ export class AuthService {
       await this.audit.record(actor, { action: 'auth.change_password', outcome: 'failure', targetType: 'user', targetId: principal.id });
       throw DomainError.validation([{ field: 'current_password', reason: 'is not the current password' }], 'Current password is wrong');
     }
+    assertPasswordAllowed('new_password', next, user);
     const passwordHash = await this.passwords.hash(next);
     await this.users.manager.transaction(async (m) => {
       await this.users.update(m, user.id, { passwordHash, passwordChangedAt: new Date() });
       await this.users.endAllSessions(m, user.id, 'password_change');
       await this.audit.record(actor, { action: 'auth.change_password', targetType: 'user', targetId: user.id }, m);
     });
+    await this.usersService.changed(user.id, 'password_changed', 'password_change');
   }
 
   private async issue(

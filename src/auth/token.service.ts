@@ -8,6 +8,8 @@ import { Role } from '../core/permissions';
 export const ACCESS_TOKEN_TYPE = 'access';
 const ALGORITHM = 'HS256';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AccessClaims {
   sub: string;
   sid: string;
@@ -16,7 +18,13 @@ export interface AccessClaims {
   typ: typeof ACCESS_TOKEN_TYPE;
 }
 
-/** Signs and verifies access tokens (HS256 only, with `iss`, `aud`, `exp` and `typ` checked) with the key JwtModule holds. */
+/** Verified claims: `exp` (seconds since the epoch) is always there. */
+export type VerifiedAccessClaims = AccessClaims & { exp: number };
+
+/**
+ * Signs and verifies access tokens (HS256 only, with `iss`, `aud`, `exp` and `typ` checked) with the key JwtModule
+ * holds.
+ */
 @Injectable()
 export class TokenService {
   constructor(
@@ -42,19 +50,19 @@ export class TokenService {
     );
   }
 
-  /** The claims of a valid access token, or null for anything else (bad signature, alg, iss, aud, exp, typ). */
-  verifyAccess(token: string): AccessClaims | null {
+  /** The claims of a valid access token, or null for anything else (bad signature, alg, iss, aud, exp, typ, ids). */
+  verifyAccess(token: string): VerifiedAccessClaims | null {
     const auth = this.config.get('auth', { infer: true });
     try {
-      const claims = this.jwt.verify<AccessClaims & { iat: number }>(token, {
+      const claims = this.jwt.verify<AccessClaims & { iat: number; exp?: unknown }>(token, {
         algorithms: [ALGORITHM],
         issuer: auth.issuer,
         audience: auth.audience,
       });
-      if (claims.typ !== ACCESS_TOKEN_TYPE || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
-        return null;
-      }
-      return claims;
+      // exp is required (jsonwebtoken checks it only when present); ids are compared to uuid columns
+      if (claims.typ !== ACCESS_TOKEN_TYPE || !UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid))) return null;
+      if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp) || !Number.isInteger(claims.ver)) return null;
+      return claims as VerifiedAccessClaims;
     } catch {
       return null;
     }

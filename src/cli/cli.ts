@@ -1,56 +1,51 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Command } from 'commander';
-import { createInterface } from 'node:readline';
-import { AppModule } from '../app.module';
-import { loadConfigOrExit, resolveServices } from '../bootstrap';
-import { SYSTEM_ACTOR } from '../common/auth/principal';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { flattenValidationErrors } from '../common/http/validation';
-import { DomainError } from '../core/domain-error';
-import { Role } from '../core/permissions';
-import { CreateUserDto } from '../users/dto/user-input.dto';
-import { UsersService } from '../users/users.service';
+import { Logger } from '@nestjs/common';
+import { Command, CommanderError } from 'commander';
+import { DomainError, ErrorCode } from '../core/domain-error';
+import { apiKeysCommands } from './commands/api-keys.command';
+import { databaseCommands } from './commands/database.command';
+import { flowsImportCommands } from './commands/flows-import.command';
+import { modelCommands } from './commands/model.command';
+import { usersCommands } from './commands/users.command';
 
-async function readPassword(): Promise<string> {
-  if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
-  const answer = await new Promise<string>((resolve) => rl.question('Password (8-128 characters): ', resolve));
-  rl.close();
-  return answer.replace(/\r?\n$/, '');
+/**
+ * `npm run cli -- <command>`: administration on the server's own database and Redis (the same environment as
+ * the server; the embedded PostgreSQL of a running server is used, not started twice). Exit codes: 0 done,
+ * 1 failed, 2 invalid input (usage, validation), 3 an import still unfinished at --timeout, 4 not found.
+ */
+const EXIT_FAILED = 1;
+const EXIT_INVALID = 2;
+const EXIT_NOT_FOUND = 4;
+
+// a command's output is its result: the services' start-up notes (embedded database, first-admin hint) stay out
+Logger.overrideLogger(['error']);
+
+const program = new Command('ids-ai')
+  .description('IDS-AI administration commands')
+  .showHelpAfterError()
+  .exitOverride();
+usersCommands(program);
+apiKeysCommands(program);
+flowsImportCommands(program);
+modelCommands(program);
+databaseCommands(program);
+
+function exitCodeOf(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_INVALID;
+  if (e instanceof DomainError && e.code === ErrorCode.VALIDATION_FAILED) return EXIT_INVALID;
+  if (e instanceof DomainError && e.code === ErrorCode.NOT_FOUND) return EXIT_NOT_FOUND;
+  return EXIT_FAILED;
 }
-
-async function createAdmin(opts: { email: string; name: string }): Promise<void> {
-  const password = await readPassword();
-  const dto = plainToInstance(CreateUserDto, { email: opts.email, name: opts.name, password, role: Role.ADMIN });
-  const problems = flattenValidationErrors(await validate(dto));
-  if (problems.length) throw DomainError.validation(problems);
-  // the api role: a command runs none of the queue processors, stream consumer or schedules
-  const config = await resolveServices(loadConfigOrExit({ LOG_LEVEL: 'warn', ADMIN_EMAIL: '', ADMIN_PASSWORD: '', PROCESS_ROLE: 'api' }));
-  const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error', 'warn'] });
-  try {
-    const user = await app.get(UsersService).createAdmin(SYSTEM_ACTOR, opts.email, password, opts.name);
-    process.stdout.write(`created admin ${user.email} (${user.id})\n`);
-  } finally {
-    await app.close();
-  }
-}
-
-const program = new Command('ids-ai').description('IDS-AI administration commands');
-program
-  .command('users:create-admin')
-  .description('Create an admin user. The password is read from ADMIN_PASSWORD or asked on standard input.')
-  .requiredOption('--email <email>', 'email of the new admin')
-  .option('--name <name>', 'display name', 'Administrator')
-  .action(createAdmin);
 
 program.parseAsync(process.argv).then(
-  () => process.exit(0),
-  (e) => {
-    const details = (e as { details?: { field: string; reason: string }[] }).details;
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    for (const d of details ?? []) process.stderr.write(`  ${d.field}: ${d.reason}\n`);
-    process.exit(1);
+  () => process.exit(process.exitCode ?? 0),
+  (e: unknown) => {
+    // commander has printed its own message (usage errors, --help)
+    if (!(e instanceof CommanderError)) {
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      const details = e instanceof DomainError ? e.details : undefined;
+      for (const d of details ?? []) process.stderr.write(`  ${d.field}: ${d.reason}\n`);
+    }
+    process.exit(exitCodeOf(e));
   },
 );

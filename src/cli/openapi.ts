@@ -1,32 +1,40 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../app.factory';
+import { buildAsyncApiDocument } from '../asyncapi';
 import { loadConfig } from '../config/app-config';
 import { buildOpenApiDocument } from '../openapi';
 
 /**
- * Writes the OpenAPI document to `openapi.json` at the repository root (or the path given), without
- * connecting to any database or Redis. `--check` exits 1 when the committed file differs.
+ * Writes the contracts at the repository root, without connecting to any database or Redis: `openapi.json`
+ * (REST) and `asyncapi.json` (the Socket.IO events, from the same DTOs). `--check` exits 1 when a committed file
+ * differs.
  */
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const check = args.includes('--check');
-  const out = args.find((a) => !a.startsWith('--')) ?? join(__dirname, '..', '..', 'openapi.json');
+  const check = process.argv.slice(2).includes('--check');
+  const root = join(__dirname, '..', '..');
   const app = await createApp(loadConfig({ LOG_LEVEL: 'error' }), { preview: true });
-  const text = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
+  const openapi = buildOpenApiDocument(app);
   await app.close();
-  if (check) {
-    const { readFileSync, existsSync } = await import('node:fs');
-    if (!existsSync(out) || readFileSync(out, 'utf8') !== text) {
-      process.stderr.write(`${out} is out of date: run npm run openapi and commit it\n`);
-      process.exit(1);
+  const files = {
+    [join(root, 'openapi.json')]: openapi,
+    [join(root, 'asyncapi.json')]: buildAsyncApiDocument(openapi),
+  };
+  let stale = false;
+  for (const [path, document] of Object.entries(files)) {
+    const text = `${JSON.stringify(document, null, 2)}\n`;
+    if (!check) {
+      writeFileSync(path, text);
+      process.stderr.write(`wrote ${path}\n`);
+    } else if (!existsSync(path) || readFileSync(path, 'utf8') !== text) {
+      process.stderr.write(`${path} is out of date: run npm run openapi and commit it\n`);
+      stale = true;
+    } else {
+      process.stderr.write(`${path} is current\n`);
     }
-    process.stderr.write(`${out} is current\n`);
-    return;
   }
-  writeFileSync(out, text);
-  process.stderr.write(`wrote ${out}\n`);
+  if (stale) process.exit(1);
 }
 
 main().catch((e) => {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { parseSyslogDestinations, SyslogDestination } from '../core/syslog-destination';
 import { EnvironmentVariables, validateEnv } from './env.schema';
 import { ProcessRole } from './process-role';
 
@@ -11,7 +12,10 @@ export interface AppConfig {
     port: number;
     host: string;
     bodyLimitBytes: number;
-    /** Fastify's `trustProxy`: which peers' X-Forwarded-For is believed (the client address of rate limits and the audit log). */
+    /**
+     * Fastify's `trustProxy`: which peers' X-Forwarded-For is believed (the client address of rate limits and the audit
+     * log).
+     */
     trustProxy: boolean | number | string[];
   };
   shutdown: { timeoutMs: number; drainDelayMs: number };
@@ -32,14 +36,37 @@ export interface AppConfig {
     audience: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    sessionCacheSeconds: number;
     adminEmail: string | undefined;
     adminPassword: string | undefined;
     login: { maxPerAccountIp: number; maxPerIp: number; maxPerAccount: number; windowSeconds: number };
   };
   metrics: { token: string | undefined };
-  /** Requests per window (0: no limit) per principal on ingest routes, per user on the rest, per address when anonymous. */
+  /**
+   * Requests per window (0: no limit) per principal on ingest routes, per user on the rest, per address when anonymous.
+   */
   rateLimit: { windowSeconds: number; ingest: number; api: number; anonymous: number };
-  model: { dir: string; storeDir: string };
+  model: {
+    dir: string;
+    storeDir: string;
+    /** The only directory retraining reads `data_path` from; null: feedback alone. */
+    datasetsDir: string | null;
+    /** The EVE model's directory; null: none (every flow goes to the full model). */
+    eveDir: string | null;
+    /** Flows with a smaller feature coverage are scored by the EVE model. */
+    minFeatureCoverage: number;
+    /** Alerts from flows below `minFeatureCoverage` need at least this confidence. */
+    lowCoverageAlertMinConfidence: number;
+  };
+  /** The model-drift alarm: window, fewest flows judged, fire and clear thresholds (shares in [0, 1]). */
+  drift: {
+    windowSeconds: number;
+    minFlows: number;
+    outOfDomainFire: number;
+    outOfDomainClear: number;
+    coverageFire: number;
+    coverageClear: number;
+  };
   realtime: { stormThreshold: number; batchMs: number; batchMaxAlerts: number; statusIntervalMs: number };
   ingest: {
     maxBatch: number;
@@ -66,17 +93,35 @@ export interface AppConfig {
     blockMs: number;
     claimMinIdleMs: number;
     claimIntervalMs: number;
+    consumerMaxIdleMs: number;
     maxDeliveries: number;
     dedupRetentionSeconds: number;
   };
-  stats: { cacheTtlSeconds: number };
+  stats: { cacheTtlSeconds: number; retentionDays: number };
   webhooks: {
     allowPrivate: boolean;
     timeoutMs: number;
     maxAttempts: number;
     retryDelayMs: number;
+    /** WEBHOOK_DIGEST_*: storm coalescing of `alert.raised` per webhook (threshold 0: off). */
+    digest: { threshold: number; windowMs: number; maxAlerts: number };
     /** Key material the stored signing secrets are encrypted with (WEBHOOK_SECRET_KEY, else JWT_SECRET). */
     secretKey: string;
+  };
+  /** SIEM_*: ECS documents over syslog (docs/siem.md). */
+  siem: {
+    syslog: {
+      destinations: SyslogDestination[];
+      tls: { caFile: string | null; certFile: string | null; keyFile: string | null };
+      facility: number;
+      appName: string;
+      timeoutMs: number;
+    };
+    events: string[];
+    minRiskLevel: 'low' | 'medium' | 'high' | 'critical' | null;
+    maxAttempts: number;
+    retryDelayMs: number;
+    digest: { threshold: number; windowMs: number; maxAlerts: number };
   };
   network: {
     firewall: {
@@ -84,6 +129,8 @@ export interface AppConfig {
       netns: string | undefined;
       setPrefix: string;
       commandTimeoutMs: number;
+      /** FIREWALL_OTHER_DRIVER: the other real driver's leftovers at start. */
+      otherDriver: 'remove' | 'refuse';
     };
     reconcileSeconds: number;
     /** FIREWALL_MANAGEMENT_CIDRS, split and trimmed (each validated at start-up). */
@@ -132,6 +179,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       audience: env.JWT_AUDIENCE,
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      sessionCacheSeconds: env.AUTH_SESSION_CACHE_SECONDS,
       adminEmail: env.ADMIN_EMAIL,
       adminPassword: env.ADMIN_PASSWORD,
       login: {
@@ -148,7 +196,22 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       api: env.RATE_LIMIT_API_PER_WINDOW,
       anonymous: env.RATE_LIMIT_ANONYMOUS_PER_WINDOW,
     },
-    model: { dir: env.MODEL_DIR, storeDir: env.MODEL_STORE_DIR },
+    model: {
+      dir: env.MODEL_DIR,
+      storeDir: env.MODEL_STORE_DIR,
+      datasetsDir: env.DATASETS_DIR ?? null,
+      eveDir: env.EVE_MODEL_DIR.trim() || null,
+      minFeatureCoverage: env.MODEL_MIN_FEATURE_COVERAGE,
+      lowCoverageAlertMinConfidence: env.LOW_COVERAGE_ALERT_MIN_CONFIDENCE,
+    },
+    drift: {
+      windowSeconds: env.MODEL_DRIFT_WINDOW_SECONDS,
+      minFlows: env.MODEL_DRIFT_MIN_FLOWS,
+      outOfDomainFire: env.MODEL_DRIFT_OUT_OF_DOMAIN_FIRE,
+      outOfDomainClear: env.MODEL_DRIFT_OUT_OF_DOMAIN_CLEAR,
+      coverageFire: env.MODEL_DRIFT_COVERAGE_FIRE,
+      coverageClear: env.MODEL_DRIFT_COVERAGE_CLEAR,
+    },
     realtime: {
       stormThreshold: env.REALTIME_STORM_THRESHOLD,
       batchMs: env.REALTIME_BATCH_MS,
@@ -178,16 +241,32 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
       blockMs: env.INGEST_STREAM_BLOCK_MS,
       claimMinIdleMs: env.INGEST_STREAM_CLAIM_MIN_IDLE_MS,
       claimIntervalMs: env.INGEST_STREAM_CLAIM_INTERVAL_MS,
+      consumerMaxIdleMs: env.INGEST_STREAM_CONSUMER_MAX_IDLE_MS,
       maxDeliveries: env.INGEST_STREAM_MAX_DELIVERIES,
       dedupRetentionSeconds: env.INGEST_STREAM_DEDUP_RETENTION_SECONDS,
     },
-    stats: { cacheTtlSeconds: env.STATS_CACHE_TTL_SECONDS },
+    stats: { cacheTtlSeconds: env.STATS_CACHE_TTL_SECONDS, retentionDays: env.STATS_RETENTION_DAYS },
     webhooks: {
       allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       retryDelayMs: env.WEBHOOK_RETRY_DELAY_MS,
+      digest: { threshold: env.WEBHOOK_DIGEST_THRESHOLD, windowMs: env.WEBHOOK_DIGEST_WINDOW_MS, maxAlerts: env.WEBHOOK_DIGEST_MAX_ALERTS },
       secretKey: env.WEBHOOK_SECRET_KEY ?? env.JWT_SECRET,
+    },
+    siem: {
+      syslog: {
+        destinations: parseSyslogDestinations(env.SIEM_SYSLOG_DESTINATIONS) ?? [],
+        tls: { caFile: env.SIEM_SYSLOG_TLS_CA_FILE ?? null, certFile: env.SIEM_SYSLOG_TLS_CERT_FILE ?? null, keyFile: env.SIEM_SYSLOG_TLS_KEY_FILE ?? null },
+        facility: env.SIEM_SYSLOG_FACILITY,
+        appName: env.SIEM_SYSLOG_APP_NAME,
+        timeoutMs: env.SIEM_SYSLOG_TIMEOUT_MS,
+      },
+      events: env.SIEM_EVENTS.split(',').map((s) => s.trim()).filter(Boolean),
+      minRiskLevel: env.SIEM_MIN_RISK_LEVEL ?? null,
+      maxAttempts: env.SIEM_MAX_ATTEMPTS,
+      retryDelayMs: env.SIEM_RETRY_DELAY_MS,
+      digest: { threshold: env.SIEM_DIGEST_THRESHOLD, windowMs: env.SIEM_DIGEST_WINDOW_MS, maxAlerts: env.SIEM_DIGEST_MAX_ALERTS },
     },
     network: {
       firewall: {
@@ -195,6 +274,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
         netns: env.FIREWALL_NETNS,
         setPrefix: env.FIREWALL_SET_PREFIX,
         commandTimeoutMs: env.FIREWALL_COMMAND_TIMEOUT_MS,
+        otherDriver: env.FIREWALL_OTHER_DRIVER,
       },
       reconcileSeconds: env.FIREWALL_RECONCILE_SECONDS,
       managementCidrs: env.FIREWALL_MANAGEMENT_CIDRS.split(',').map((s) => s.trim()).filter(Boolean),

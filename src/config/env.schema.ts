@@ -16,7 +16,10 @@ import {
   ValidationError,
 } from 'class-validator';
 import { IsNumber, ValidateBy } from 'class-validator';
+import { statSync } from 'node:fs';
 import { tryParseTarget } from '../core/net';
+import { parseSyslogDestinations } from '../core/syslog-destination';
+import { passwordProblem } from '../core/password-policy';
 import { PROCESS_ROLES, ProcessRole } from './process-role';
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
@@ -46,6 +49,46 @@ const IsAddressList = () =>
       validate: (value: unknown) =>
         typeof value === 'string' && value.split(',').map((s) => s.trim()).filter(Boolean).every((s) => tryParseTarget(s).ok),
       defaultMessage: () => '$property must be a comma-separated list of IP addresses or CIDRs',
+    },
+  });
+
+const IsDirectory = () =>
+  ValidateBy({
+    name: 'isDirectory',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value !== '' && statSync(value, { throwIfNoEntry: false })?.isDirectory() === true,
+      defaultMessage: () => '$property must name an existing directory',
+    },
+  });
+
+const IsFile = () =>
+  ValidateBy({
+    name: 'isFile',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && statSync(value, { throwIfNoEntry: false })?.isFile() === true,
+      defaultMessage: () => '$property must name an existing file',
+    },
+  });
+
+/** Events SIEM forwarding may send (the webhooks' events: src/notifications/webhook-events.ts). */
+export const SIEM_EVENT_NAMES = [
+  'alert.raised',
+  'alert.updated',
+  'alert.resolved',
+  'network.ip_blocked',
+  'network.port_blocked',
+  'network.block_expired',
+  'network.block_revoked',
+  'model.activated',
+];
+
+const IsSiemEventList = () =>
+  ValidateBy({
+    name: 'isSiemEventList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.split(',').map((s) => s.trim()).filter(Boolean).every((s) => SIEM_EVENT_NAMES.includes(s)),
+      defaultMessage: () => `$property must be a comma-separated list of: ${SIEM_EVENT_NAMES.join(', ')}`,
     },
   });
 
@@ -159,9 +202,25 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
-  @MinLength(8)
-  @MaxLength(128)
+  @ValidateBy({
+    name: 'passwordPolicy',
+    validator: {
+      validate: (value: unknown, args) =>
+        typeof value === 'string' && !passwordProblem(value, { email: (args?.object as EnvironmentVariables).ADMIN_EMAIL }),
+      defaultMessage: (args) => `ADMIN_PASSWORD ${passwordProblem(String(args?.value), { email: (args?.object as EnvironmentVariables).ADMIN_EMAIL })}`,
+    },
+  })
   ADMIN_PASSWORD?: string;
+
+  /**
+   * Seconds a checked access-token session is trusted without asking PostgreSQL again (0: every request asks).
+   * Ending a session clears it at once in every process (Redis pub/sub); this bounds a missed signal.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  AUTH_SESSION_CACHE_SECONDS = 5;
 
   @Transform(toInt)
   @IsInt()
@@ -208,7 +267,7 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY = 'false';
 
-  // --- Request rate limits (src/common/rate-limit) ---
+  // --- Request rate limits (src/infra/rate-limit) ---
   /** Length of the window the rate limits count requests in. */
   @Transform(toInt)
   @IsInt()
@@ -239,6 +298,32 @@ export class EnvironmentVariables {
 
   @IsString()
   MODEL_STORE_DIR = './data/models';
+
+  /** The only place `POST /inference/retrain` may read `data_path` from; unset, retraining uses feedback alone. */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsDirectory()
+  DATASETS_DIR?: string;
+  /** The model over the features a Suricata EVE flow record supplies (docs/eve-model.md); empty: none. */
+  @IsString()
+  EVE_MODEL_DIR = './models/default-eve';
+
+  /**
+   * Flows with a smaller share of the 78 features present (not missing) are scored by the EVE model: an EVE flow
+   * has 0.49 (38 of 78), a complete CIC-IDS2017 row 1. 0 sends every flow to the full model.
+   */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODEL_MIN_FEATURE_COVERAGE = 0.8;
+
+  /** Verdicts on flows below MODEL_MIN_FEATURE_COVERAGE raise an alert only at this confidence or above. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  LOW_COVERAGE_ALERT_MIN_CONFIDENCE = 0.9;
 
   @Transform(toInt)
   @IsInt()
@@ -301,6 +386,47 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(500)
   REALTIME_STATUS_INTERVAL_MS = 5000;
+
+  /** Sliding window of the model-drift alarm (see docs/model-drift.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  MODEL_DRIFT_WINDOW_SECONDS = 300;
+
+  /** Fewest flows in the window for a sensor's drift to be judged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MODEL_DRIFT_MIN_FLOWS = 200;
+
+  /** The alarm fires when at least this share of the window's flows lies outside the training domain... */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODEL_DRIFT_OUT_OF_DOMAIN_FIRE = 0.05;
+
+  /** ...and clears when the share falls below this one (and the coverage is back). */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODEL_DRIFT_OUT_OF_DOMAIN_CLEAR = 0.03;
+
+  /** The alarm fires when the mean feature coverage of the window's flows falls below this share (0: never)... */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODEL_DRIFT_COVERAGE_FIRE = 0.9;
+
+  /** ...and clears when it is at least this share again (and the out-of-domain share is low). */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODEL_DRIFT_COVERAGE_CLEAR = 0.95;
 
   @Transform(toInt)
   @IsInt()
@@ -368,6 +494,15 @@ export class EnvironmentVariables {
   @Min(100)
   INGEST_STREAM_CLAIM_INTERVAL_MS = 15000;
 
+  /**
+   * A consumer that has not touched the stream for this long is not counted as live (ids_stream_consumers) and,
+   * once it holds no pending entry, is removed from the group (XGROUP DELCONSUMER).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  INGEST_STREAM_CONSUMER_MAX_IDLE_MS = 120000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -386,6 +521,15 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(300)
   STATS_CACHE_TTL_SECONDS = 5;
+
+  /**
+   * Days the per-minute and per-hour-per-address rollups are kept (hourly pruning by a worker); the statistics of
+   * older periods read as empty. The per-day model rollup is kept.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(31)
+  STATS_RETENTION_DAYS = 400;
 
   // --- Outbound webhooks (src/notifications) ---
   /** Allow webhook URLs whose host is (or resolves to) a loopback, private or link-local address. */
@@ -412,11 +556,118 @@ export class EnvironmentVariables {
   @Max(3600000)
   WEBHOOK_RETRY_DELAY_MS = 10000;
 
+  /**
+   * Storm coalescing of `alert.raised`, per webhook: beyond this many deliveries within WEBHOOK_DIGEST_WINDOW_MS,
+   * alerts are delivered as one `alert.raised.digest` per window. 0 turns coalescing off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  WEBHOOK_DIGEST_THRESHOLD = 20;
+
+  /** The storm window, and how long a digest collects alerts before it is delivered. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  WEBHOOK_DIGEST_WINDOW_MS = 5000;
+
+  /** How many alerts (the first ones) a digest carries in full; the others are counted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_DIGEST_MAX_ALERTS = 20;
+
   /** Key the webhook signing secrets are encrypted with in the database. Default: derived from JWT_SECRET. */
   @IsOptional()
   @IsString()
   @MinLength(32)
   WEBHOOK_SECRET_KEY?: string;
+
+  // --- SIEM forwarding over syslog (src/notifications/siem, docs/siem.md) ---
+  /** Comma-separated `tcp://host:port` (RFC 6587) or `tls://host:port` (RFC 5425) receivers; empty: off. */
+  @ValidateBy({
+    name: 'isSyslogDestinationList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseSyslogDestinations(value) !== null,
+      defaultMessage: () => '$property must be a comma-separated list of tcp://host:port or tls://host:port',
+    },
+  })
+  SIEM_SYSLOG_DESTINATIONS = '';
+
+  /** PEM file of the CA(s) that sign the `tls://` receivers' certificates; unset: the system's CAs. */
+  @IsOptional()
+  @IsFile()
+  SIEM_SYSLOG_TLS_CA_FILE?: string;
+
+  /** PEM client certificate and key, for receivers that authenticate senders (x509/name); both or neither. */
+  @IsOptional()
+  @IsFile()
+  SIEM_SYSLOG_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsFile()
+  SIEM_SYSLOG_TLS_KEY_FILE?: string;
+
+  /** RFC 5424 facility, 0–23 (10: security/authorization; 16–23: local0–local7). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  SIEM_SYSLOG_FACILITY = 10;
+
+  @Matches(/^[\x21-\x7e]{1,48}$/, { message: 'SIEM_SYSLOG_APP_NAME must be 1–48 printable ASCII characters without spaces' })
+  SIEM_SYSLOG_APP_NAME = 'ids-ai';
+
+  /** Connect, send and close timeout of one delivery. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  SIEM_SYSLOG_TIMEOUT_MS = 5000;
+
+  /** Events forwarded (comma-separated). */
+  @IsSiemEventList()
+  SIEM_EVENTS = 'alert.raised,network.ip_blocked,network.port_blocked,network.block_expired,network.block_revoked';
+
+  /** Alert events are forwarded only for alerts of at least this risk level; other events are not filtered. */
+  @IsOptional()
+  @IsIn(['low', 'medium', 'high', 'critical'])
+  SIEM_MIN_RISK_LEVEL?: 'low' | 'medium' | 'high' | 'critical';
+
+  /** Attempts per delivery; with the backoff doubling from SIEM_RETRY_DELAY_MS the defaults span about two days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  SIEM_MAX_ATTEMPTS = 16;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600000)
+  SIEM_RETRY_DELAY_MS = 5000;
+
+  /** Storm coalescing of `alert.raised` per destination, as WEBHOOK_DIGEST_THRESHOLD; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  SIEM_DIGEST_THRESHOLD = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  SIEM_DIGEST_WINDOW_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SIEM_DIGEST_MAX_ALERTS = 20;
 
   // --- Network response: firewall, reconciler, escalation (src/network) ---
   /** Default: `iptables` when NODE_ENV=production, `dry-run` otherwise. */
@@ -437,6 +688,13 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(120000)
   FIREWALL_COMMAND_TIMEOUT_MS = 15000;
+
+  /**
+   * What a worker does at start when the kernel holds the base of the project's other real driver (same
+   * FIREWALL_SET_PREFIX), left by an earlier FIREWALL_DRIVER: `remove` it, or `refuse` to start, naming it.
+   */
+  @IsIn(['remove', 'refuse'])
+  FIREWALL_OTHER_DRIVER: 'remove' | 'refuse' = 'remove';
 
   @Transform(toInt)
   @IsInt()
@@ -484,7 +742,9 @@ export class EnvironmentVariables {
 function describe(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const name = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((msg) => `${name}: ${msg} (got ${JSON.stringify(e.value)})`);
+    // a secret's value stays out of the message (it ends up in logs)
+    const got = /PASSWORD|SECRET|TOKEN/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
+    const own = Object.values(e.constraints ?? {}).map((msg) => `${name}: ${msg}${got}`);
     return [...own, ...describe(e.children ?? [], name)];
   });
 }
@@ -506,8 +766,17 @@ export function validateEnv(raw: Record<string, string | undefined>): Environmen
   if (env.SHUTDOWN_DRAIN_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
     problems.push('SHUTDOWN_DRAIN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS');
   }
+  if ((env.SIEM_SYSLOG_TLS_CERT_FILE === undefined) !== (env.SIEM_SYSLOG_TLS_KEY_FILE === undefined)) {
+    problems.push('SIEM_SYSLOG_TLS_CERT_FILE / SIEM_SYSLOG_TLS_KEY_FILE: set both or neither');
+  }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both to create the first admin, or neither');
+  }
+  if (env.MODEL_DRIFT_OUT_OF_DOMAIN_CLEAR > env.MODEL_DRIFT_OUT_OF_DOMAIN_FIRE) {
+    problems.push('MODEL_DRIFT_OUT_OF_DOMAIN_CLEAR: must not exceed MODEL_DRIFT_OUT_OF_DOMAIN_FIRE');
+  }
+  if (env.MODEL_DRIFT_COVERAGE_CLEAR < env.MODEL_DRIFT_COVERAGE_FIRE) {
+    problems.push('MODEL_DRIFT_COVERAGE_CLEAR: must not be below MODEL_DRIFT_COVERAGE_FIRE');
   }
   if (problems.length) throw new EnvValidationError(problems);
   return env;

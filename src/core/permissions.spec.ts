@@ -1,4 +1,4 @@
-import { API_KEY_PERMISSIONS, Permission, Role, roleHasPermission } from './permissions';
+import { API_KEY_PERMISSIONS, BOUNCER_KEY_PERMISSIONS, Permission, Role, roleHasPermission } from './permissions';
 
 describe('role → permission map', () => {
   const table: [Role, Permission[]][] = [
@@ -15,5 +15,10 @@ describe('role → permission map', () => {
 
   it('API keys may only ingest', () => {
     expect([...API_KEY_PERMISSIONS]).toEqual([Permission.INGEST]);
+  });
+
+  it('bouncer keys may only read decisions, and no role holds that permission', () => {
+    expect([...BOUNCER_KEY_PERMISSIONS]).toEqual([Permission.READ_DECISIONS]);
+    for (const role of Object.values(Role)) expect(roleHasPermission(role, Permission.READ_DECISIONS)).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ export enum Permission {
   SYSTEM_CONFIG = 'system_config',
   /** Posting flows and verdicts; held by sensor API keys and admins. */
   INGEST = 'ingest',
+  /** Reading the CrowdSec-compatible decisions (/v1/decisions); held by bouncer keys only. */
+  READ_DECISIONS = 'read_decisions',
 }
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
@@ -30,6 +32,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
 
 /** What an API key may do: ingest only. */
 export const API_KEY_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.INGEST]);
+
+/** What a bouncer key may do: read decisions, nothing else. */
+export const BOUNCER_KEY_PERMISSIONS: ReadonlySet<Permission> = new Set([Permission.READ_DECISIONS]);
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);

@@ -54,6 +54,22 @@ export class FlowEntity {
   @Column({ name: 'model_version', type: 'varchar', length: 64, nullable: true })
   modelVersion: string | null;
 
+  /** `full` or `eve`: the model that gave the verdict. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  model: string | null;
+
+  /** Share of the 78 features present in the flow when it was classified. */
+  @Column({ name: 'feature_coverage', type: 'real', nullable: true })
+  featureCoverage: number | null;
+
+  /** The model's first class, set aside because its training data did not support it on the flow's protocol. */
+  @Column({ name: 'unsupported_label', type: 'varchar', length: 64, nullable: true })
+  unsupportedLabel: string | null;
+
   @Column({ name: 'alert_id', type: 'bigint', nullable: true })
   alertId: string | null;
+
+  /** The suppression rule that kept the flow's alert verdict from alerting (docs/suppression.md). */
+  @Column({ name: 'suppressed_by', type: 'uuid', nullable: true })
+  suppressedBy: string | null;
 }

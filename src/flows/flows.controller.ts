@@ -26,6 +26,7 @@ const toResult = (o: IngestOutcome): IngestResultDto => ({
   alerts_raised: o.alertsRaised,
   alerts_updated: o.alertsUpdated,
   model_version: o.modelVersion,
+  models: o.models,
   flows: o.flows,
 });
 

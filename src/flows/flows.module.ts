@@ -2,8 +2,10 @@ import { BullModule } from '@nestjs/bull';
 import { QUEUES } from '../infra/queues/queues';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from '../alerts/alerts.module';
-import { forwardRef, Module } from '@nestjs/common';
+import { SuppressionsModule } from '../alerts/suppressions/suppressions.module';
+import { Module } from '@nestjs/common';
 import { InferenceModule } from '../inference/inference.module';
+import { StatsModule } from '../stats/stats.module';
 import { ExternalVerdictService } from './external/external-verdict.service';
 import { InferenceProcessController } from './external/inference-process.controller';
 import { FlowImportController } from './import/flow-import.controller';
@@ -29,7 +31,9 @@ import { StreamsController } from './stream/streams.controller';
     TypeOrmModule.forFeature([FlowEntity]),
     BullModule.registerQueue({ name: QUEUES.FLOW_IMPORT }),
     AlertsModule,
-    forwardRef(() => InferenceModule),
+    SuppressionsModule,
+    StatsModule,
+    InferenceModule,
   ],
   controllers: [FlowImportController, FlowsIngestController, FlowsReadController, InferenceProcessController, StreamsController, EveIngestController],
   providers: [FlowsRepository, IngestWriter, IngestService, FlowBatchPipe, ExternalVerdictService, FlowImportService, StreamInfoService,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { parseTarget } from '../core/net';
 import { FlowEntity } from './flow.entity';
 import { FlowQueryDto } from './dto/flow-query.dto';
 
@@ -24,8 +25,9 @@ export class FlowsRepository {
     if (cursor) qb.andWhere('(f.received_at, f.id) < (:at, :cid)', { at: cursor.at, cid: cursor.id });
     if (since) qb.andWhere('f.received_at >= :since', { since });
     if (q.to) qb.andWhere('f.received_at < :to', { to: q.to });
-    if (q.src_ip) qb.andWhere('f.src_ip <<= :src::inet', { src: q.src_ip });
-    if (q.dst_ip) qb.andWhere('f.dst_ip <<= :dst::inet', { dst: q.dst_ip });
+    // the validated filter, as the strict parser spells it (the form PostgreSQL's inet reads)
+    if (q.src_ip) qb.andWhere('f.src_ip <<= :src::inet', { src: parseTarget(q.src_ip, 'src_ip').canonical });
+    if (q.dst_ip) qb.andWhere('f.dst_ip <<= :dst::inet', { dst: parseTarget(q.dst_ip, 'dst_ip').canonical });
     if (q.label) qb.andWhere('f.predicted_label = :label', { label: q.label });
     if (q.alert_id) qb.andWhere('f.alert_id = :alertId', { alertId: q.alert_id });
     if (q.source) qb.andWhere('f.source = :source', { source: q.source });

@@ -11,8 +11,8 @@ import { classNamesOf, LabelledFlows, readLabelledFlows } from './model/training
 import type { Prediction } from './model/detection-model';
 import { ModelThread } from './model/model-thread';
 import { ModelRuntime, PredictionEvent } from './model-runtime.service';
-import { FEATURE_NAMES } from './pipeline/feature-names';
-import { plainPrediction } from './testing/plain-prediction';
+import { FEATURE_NAMES } from '../core/features/feature-names';
+import { plainPrediction } from '../../test/utils/plain-prediction';
 
 const cpuRuntime = () => {
   const runtime = new ModelRuntime();

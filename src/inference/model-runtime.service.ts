@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../core/domain-error';
-import { FEATURE_COUNT, FEATURE_NAMES } from './pipeline/feature-names';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../core/features/feature-names';
 import type { BackendName } from './model/backend-selector';
+import { DomainBoundary, readDomainBoundary } from './model/domain-boundary';
 import type { Prediction, PredictOptions } from './model/detection-model';
 import type { ModelManifest } from './model/model-artifact';
 import type { ModelPredictor } from './model/model-thread';
@@ -15,6 +16,8 @@ export interface ModelRuntimeInfo {
   inputSize: number;
   dir: string;
   loadedAt: Date;
+  /** Where the training domain ends on the anomaly score (the model-drift alarm's boundary). */
+  domain: DomainBoundary;
 }
 
 /** What a metrics or shadow-comparison hook receives after every batch. */
@@ -32,6 +35,7 @@ export type PredictionListener = (event: PredictionEvent) => void;
 interface Slot {
   model: ModelPredictor;
   manifest: ModelManifest;
+  domain: DomainBoundary;
   backend: BackendName;
   dir: string;
   loadedAt: Date;
@@ -40,12 +44,12 @@ interface Slot {
 }
 
 /**
- * Runs one model version at a time on the best tfjs backend (tfjs-node, else WebAssembly, else CPU), in this
- * thread or, after `runInThread(true)`, in a worker thread of its own (see {@link ModelThread}). `load`
- * swaps versions without dropping requests: the new version is loaded and warmed up first, then replaces the
- * reference in one assignment; the old one is disposed when the calls already using it have finished. A shadow model is a second
- * instance of this class; `onPrediction` hooks receive every batch for metrics or comparison. TensorFlow.js is
- * only imported by the first `load`, so importing this class has no side effects.
+ * Runs one model version at a time on the best tfjs backend (tfjs-node, else WebAssembly, else CPU), in this thread or,
+ * after `runInThread(true)`, in a worker thread of its own (see {@link ModelThread}). `load` swaps versions without
+ * dropping requests: the new version is loaded and warmed up first, then replaces the reference in one assignment; the
+ * old one is disposed when the calls already using it have finished. A shadow model is a second instance of this class;
+ * `onPrediction` hooks receive every batch for metrics or comparison. TensorFlow.js is only imported by the first
+ * `load`, so importing this class has no side effects.
  */
 @Injectable()
 export class ModelRuntime implements OnApplicationShutdown {
@@ -118,9 +122,11 @@ export class ModelRuntime implements OnApplicationShutdown {
 
   private async swapIn(dir: string): Promise<ModelRuntimeInfo> {
     const loaded = this.threaded ? await this.startThread(dir) : await this.loadHere(dir);
+    // after the load, which reports an unreadable model in its own words
+    const domain = await readDomainBoundary(dir);
     if (loaded.backend !== this.backend) this.logger.log(`tfjs backend: ${loaded.backend}${this.threaded ? ' (inference thread)' : ''}`);
     this.backend = loaded.backend;
-    const slot: Slot = { ...loaded, dir, loadedAt: new Date(), inFlight: 0, retired: false };
+    const slot: Slot = { ...loaded, domain, dir, loadedAt: new Date(), inFlight: 0, retired: false };
     const previous = this.active;
     this.active = slot;
     if (previous) this.retire(previous);
@@ -194,6 +200,7 @@ export class ModelRuntime implements OnApplicationShutdown {
       inputSize: slot.manifest.inputSize,
       dir: slot.dir,
       loadedAt: slot.loadedAt,
+      domain: slot.domain,
     };
   }
 }

@@ -5,7 +5,7 @@ import { AlertDto } from '../alerts/dto/alert.dto';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../common/auth/principal';
 import { DomainError, ErrorCode } from '../core/domain-error';
-import { AlertNotesRepository } from './alert-notes.repository';
+import { AlertNotesRepository } from '../alerts/alert-notes.repository';
 import { AutoResponsePolicyEntity } from './auto-response-policy.entity';
 import { AutoResponsePolicyService } from './auto-response-policy.service';
 import { autoResponseDecision } from './auto-response.rules';

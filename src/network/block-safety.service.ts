@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { ActorContext, permissionsOf } from '../common/auth/principal';
 import { AppConfig } from '../config/app-config';
 import { DomainError, ErrorCode } from '../core/domain-error';
-import { ParsedTarget, Protocol, isWholeInternet, overlaps, parseTarget, touchesLoopback, tryParseTarget } from '../core/net';
+import { ParsedTarget, Protocol, isWholeInternet, overlaps, parseTarget, specialPurposeOf, tryParseTarget } from '../core/net';
 import { Permission } from '../core/permissions';
 import { AllowlistRepository } from './allowlist.repository';
 import { canonicalCidr } from './dto/allowlist.dto';
@@ -16,6 +16,8 @@ export enum Protection {
   MANAGEMENT_NETWORK = 'management_network',
   ALLOWLISTED = 'allowlisted',
   API_PORT = 'api_port',
+  /** A forcible special-purpose range (link-local, reserved): only ever recorded as overridden by `force`. */
+  SPECIAL_PURPOSE = 'special_purpose',
 }
 
 export interface ProtectionHit {
@@ -25,10 +27,12 @@ export interface ProtectionHit {
 }
 
 /**
- * The guards every block passes, manual or automatic. Loopback and the whole internet are refused outright
- * (400, never forceable). Protected targets — this server's addresses, the caller's address,
- * FIREWALL_MANAGEMENT_CIDRS, active allowlist entries, the API's own port — are refused with 409 unless an
- * admin sends `force: true`.
+ * The guards every block passes, manual or automatic. The whole internet and the never-blocked special-purpose
+ * ranges (loopback, unspecified, multicast, broadcast, and their embedded IPv6 forms) are refused outright (400,
+ * never forceable); the forcible ones (link-local, reserved, networks that merely include embedded forms) with
+ * 400 unless an admin sends `force: true` (see SPECIAL_RANGES). Protected targets — this server's addresses,
+ * the caller's address, FIREWALL_MANAGEMENT_CIDRS, active allowlist entries, the API's own port — are refused
+ * with 409 unless an admin sends `force: true`.
  */
 @Injectable()
 export class BlockSafety {
@@ -43,11 +47,18 @@ export class BlockSafety {
     this.apiPort = config.get('app.port', { infer: true });
   }
 
-  /** The target as the firewall will hold it; 400 naming `field` for anything the parser or the rules refuse. */
-  blockableTarget(input: unknown, field: string): ParsedTarget {
+  /**
+   * The target as the firewall will hold it; 400 naming `field` for anything the parser or the rules refuse.
+   * `force` (already checked to come from an admin) lets the forcible special-purpose ranges through.
+   */
+  blockableTarget(input: unknown, field: string, force = false): ParsedTarget {
     const target = parseTarget(input, field);
     if (isWholeInternet(target)) throw DomainError.validation([{ field, reason: 'whole_internet' }], 'The whole internet can never be blocked');
-    if (touchesLoopback(target)) throw DomainError.validation([{ field, reason: 'touches_loopback' }], 'Loopback can never be blocked');
+    const special = specialPurposeOf(target);
+    if (special && !(special.forcible && force)) {
+      const verdict = special.forcible ? 'refused unless an admin forces it (force: true)' : 'never blocked';
+      throw DomainError.validation([{ field, reason: special.reason }], `${special.explanation}: ${verdict}`);
+    }
     return target;
   }
 
@@ -62,6 +73,8 @@ export class BlockSafety {
 
   async addressProtections(target: ParsedTarget, actor: ActorContext): Promise<ProtectionHit[]> {
     const hits: ProtectionHit[] = [];
+    const special = specialPurposeOf(target);
+    if (special?.forcible) hits.push({ protection: Protection.SPECIAL_PURPOSE, detail: `${special.range} (${special.reason})` });
     for (const own of ownAddresses()) {
       if (overlaps(target, own)) hits.push({ protection: Protection.OWN_ADDRESS, detail: `${own.canonical} (this server)` });
     }
@@ -84,7 +97,7 @@ export class BlockSafety {
 }
 
 /** This host's addresses now (interfaces come and go), loopback aside: loopback is refused outright anyway. */
-function ownAddresses(): ParsedTarget[] {
+export function ownAddresses(): ParsedTarget[] {
   const found: ParsedTarget[] = [];
   for (const list of Object.values(networkInterfaces())) {
     for (const info of list ?? []) {

@@ -33,7 +33,7 @@ export class FirewallJobsService {
   async apply(actionId: string, attempt: JobAttempt): Promise<void> {
     if (!isLive(await this.actions.findById(actionId))) return;
     try {
-      await this.sync.sync({ countDrift: false, lockWaitMs: JOB_LOCK_WAIT_MS });
+      await this.sync.sync({ repairedBy: 'job', lockWaitMs: JOB_LOCK_WAIT_MS });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.actions.recordFailedAttempt([actionId], message, true);
@@ -44,7 +44,7 @@ export class FirewallJobsService {
 
   /** Lifted blocks (their rows are already revoked): the sync takes them out. */
   async remove(): Promise<void> {
-    await this.sync.sync({ countDrift: false, lockWaitMs: JOB_LOCK_WAIT_MS });
+    await this.sync.sync({ repairedBy: 'job', lockWaitMs: JOB_LOCK_WAIT_MS });
   }
 
   /** The block's expiry: mark it expired, then take it out. An extended block is left to its newer job. */
@@ -55,6 +55,6 @@ export class FirewallJobsService {
     if (early > EARLY_EXPIRY_WAIT_MS) return;
     if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
     await this.lifecycle.expireDue([actionId]);
-    await this.sync.sync({ countDrift: false, lockWaitMs: JOB_LOCK_WAIT_MS });
+    await this.sync.sync({ repairedBy: 'job', lockWaitMs: JOB_LOCK_WAIT_MS });
   }
 }

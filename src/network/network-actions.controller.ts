@@ -8,7 +8,14 @@ import { BigIntIdPipe } from '../common/http/uuid.pipe';
 import { Permission } from '../core/permissions';
 import { NetworkActionQueryDto } from './dto/action-query.dto';
 import { BlockIpDto, BlockPortDto } from './dto/block-input.dto';
-import { BulkUnblockResultDto, NetworkActionDto, NetworkActionPageDto, toNetworkActionDto } from './dto/network-action.dto';
+import {
+  BlockActionDto,
+  BulkUnblockResultDto,
+  NetworkActionDto,
+  NetworkActionPageDto,
+  toBlockActionDto,
+  toNetworkActionDto,
+} from './dto/network-action.dto';
 import { BulkUnblockDto } from './dto/unblock-input.dto';
 import { NetworkActionsService } from './network-actions.service';
 import { BlockResult, BlockTargetUseCase } from './use-cases/block-target.use-case';
@@ -44,11 +51,11 @@ export class NetworkActionsController {
       'caller\'s address, FIREWALL_MANAGEMENT_CIDRS or an active allowlist entry (`details` names each). ' +
       FORCE_DOC,
   })
-  @ApiCreatedResponse({ type: NetworkActionDto, description: 'A new block' })
-  @ApiOkResponse({ type: NetworkActionDto, description: 'The target was already blocked: the live block (extended when the new expiry is later)' })
+  @ApiCreatedResponse({ type: BlockActionDto, description: 'A new block' })
+  @ApiOkResponse({ type: BlockActionDto, description: 'The target was already blocked: the live block (extended when the new expiry is later)' })
   @ApiValidationErrors()
   @ApiConflict('The target is protected (this server, the caller, management network, allowlist)')
-  async blockIp(@Actor() actor: ActorContext, @Body() dto: BlockIpDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<NetworkActionDto> {
+  async blockIp(@Actor() actor: ActorContext, @Body() dto: BlockIpDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BlockActionDto> {
     return respond(await this.blocks.blockIp(actor, dto), reply);
   }
 
@@ -58,11 +65,11 @@ export class NetworkActionsController {
     summary: 'Block a destination port for every source',
     description: `${BLOCK_DESCRIPTION}\n\nTraffic on the loopback interface is never dropped. Blocking this API's own TCP port is refused with 409 unless an admin sends \`force: true\`. ${FORCE_DOC}`,
   })
-  @ApiCreatedResponse({ type: NetworkActionDto, description: 'A new block' })
-  @ApiOkResponse({ type: NetworkActionDto, description: 'The port was already blocked: the live block (extended when the new expiry is later)' })
+  @ApiCreatedResponse({ type: BlockActionDto, description: 'A new block' })
+  @ApiOkResponse({ type: BlockActionDto, description: 'The port was already blocked: the live block (extended when the new expiry is later)' })
   @ApiValidationErrors()
   @ApiConflict('The port is this API\'s own port')
-  async blockPort(@Actor() actor: ActorContext, @Body() dto: BlockPortDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<NetworkActionDto> {
+  async blockPort(@Actor() actor: ActorContext, @Body() dto: BlockPortDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BlockActionDto> {
     return respond(await this.blocks.blockPort(actor, dto), reply);
   }
 
@@ -117,7 +124,7 @@ export class NetworkActionsController {
 }
 
 /** 201 for a new block, 200 for the live block of an already blocked target. */
-function respond(result: BlockResult, reply: FastifyReply): NetworkActionDto {
+function respond(result: BlockResult, reply: FastifyReply): BlockActionDto {
   void reply.status(result.created ? 201 : 200);
-  return toNetworkActionDto(result.action);
+  return toBlockActionDto(result.action, result.dryRunCommands);
 }

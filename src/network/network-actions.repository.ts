@@ -110,7 +110,7 @@ export class NetworkActionsRepository {
   /** Moves the expiry of a live timed block to now + `seconds` (null: permanent) when that is later. */
   async extend(m: EntityManager, id: string, seconds: number | null): Promise<boolean> {
     const [, affected] = await m.query(
-      `UPDATE network_actions SET expires_at = ${EXPIRY_FROM('$2')}, updated_at = now()
+      `UPDATE network_actions SET expires_at = ${EXPIRY_FROM('$2')}, duration_seconds = $2, updated_at = now()
         WHERE id = $1 AND ${LIVE} AND expires_at IS NOT NULL
           AND ($2::int IS NULL OR expires_at < ${EXPIRY_FROM('$2')})`,
       [id, seconds],
@@ -127,6 +127,17 @@ export class NetworkActionsRepository {
       .orderBy('a.id')
       .getRawAndEntities();
     return entities.map((action, i) => ({ action, remainingSec: raw[i].remaining === null ? null : Number(raw[i].remaining) }));
+  }
+
+  /** Those of `targets` whose block ended (expired, revoked, failed) within the last `withinSeconds`. */
+  async findRecentlyEndedTargets(targets: string[], withinSeconds: number): Promise<Set<string>> {
+    if (targets.length === 0) return new Set();
+    const rows: { target: string }[] = await this.repo.query(
+      `SELECT DISTINCT target FROM network_actions
+        WHERE target = ANY($1::varchar[]) AND status IN ('expired', 'revoked', 'failed') AND ended_at > now() - make_interval(secs => $2)`,
+      [targets, withinSeconds],
+    );
+    return new Set(rows.map((r) => r.target));
   }
 
   /** Applies `set` to the rows (all, or among `ids`) whose status is one of `from`; returns the ids changed. */

@@ -7,6 +7,7 @@ import { QUEUE_EVENTS, QueueReconnectedEvent, QUEUES } from '../infra/queues/que
 import { ActionLifecycle } from './action-lifecycle.service';
 import { NetworkJobsService } from './network-jobs.service';
 import { NetworkMetrics } from './network.metrics';
+import { DriverSwitchService } from './sync/driver-switch.service';
 import { FirewallLockBusyError } from './sync/firewall-lock';
 import { FirewallSyncService, SyncOutcome } from './sync/firewall-sync.service';
 
@@ -28,7 +29,8 @@ interface LastPass {
 }
 
 /**
- * Makes the firewall match the database at start-up, every FIREWALL_RECONCILE_SECONDS and when Redis comes back
+ * At start-up removes (or refuses to start with) what the other firewall driver left (DriverSwitchService). Then
+ * makes the firewall match the database at start-up, every FIREWALL_RECONCILE_SECONDS and when Redis comes back
  * (a failed pass is retried after RETRY_AFTER_FAILURE_MS, so readiness follows a database that came back):
  * expires every live action past its `expires_at` (even when its delayed job was lost with Redis), then syncs the
  * firewall and counts the drift it repaired. Passes never overlap in this process; across instances the firewall
@@ -45,6 +47,7 @@ export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly sync: FirewallSyncService,
+    private readonly driverSwitch: DriverSwitchService,
     private readonly lifecycle: ActionLifecycle,
     private readonly jobs: NetworkJobsService,
     private readonly metrics: NetworkMetrics,
@@ -54,6 +57,7 @@ export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     this.readiness.register('firewall', async () => this.probe());
+    await this.driverSwitch.clearOtherDriver();
     await this.reconcile();
     const everyMs = this.config.get('network.reconcileSeconds', { infer: true }) * 1000;
     this.timer = setInterval(() => void this.reconcile(), everyMs);
@@ -84,7 +88,7 @@ export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestro
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const expired = await this.lifecycle.expireDue();
-      const sync = await this.sync.sync({ countDrift: true, lockWaitMs: PASS_LOCK_WAIT_MS }).catch((error) => {
+      const sync = await this.sync.sync({ repairedBy: 'reconciler', lockWaitMs: PASS_LOCK_WAIT_MS }).catch((error) => {
         if (error instanceof FirewallLockBusyError) return null;
         throw error;
       });
@@ -116,7 +120,7 @@ export class NetworkReconciler implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private report(expired: string[], sync: SyncOutcome): void {
-    const { missing, unexpected, timeout } = sync.drift;
+    const { missing, unexpected, timeout } = sync.changes;
     if (missing + unexpected + timeout + expired.length + sync.activated.length === 0) return;
     this.logger.log(
       `Firewall reconciled (${this.sync.driverName}): ${missing} restored, ${unexpected} removed, ${timeout} timeouts corrected, ` +

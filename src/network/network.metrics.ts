@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { DriftCounts } from './sync/firewall-sync-plan';
+import { DRIFT_SERIES, DriftRepair, RepairedBy } from './sync/firewall-drift';
 
 export type ActionOutcome = 'created' | 'duplicate' | 'extended' | 'refused' | 'activated' | 'expired' | 'revoked' | 'failed';
 
@@ -11,8 +11,10 @@ export const networkMetricProviders = [
   makeCounterProvider({ name: 'ids_network_actions_total', help: 'Network actions by type and outcome', labelNames: ['type', 'outcome'] }),
   makeCounterProvider({
     name: 'ids_firewall_drift_total',
-    help: 'Firewall entries the reconciler found out of line with the database (missing, unexpected, timeout)',
-    labelNames: ['kind'],
+    help:
+      'Firewall repairs: what was found out of line with the database and our base rule set, by kind (set_member, rule, ' +
+      'chain), change (missing, unexpected, timeout) and who repaired it (reconciler, job)',
+    labelNames: ['kind', 'change', 'repaired_by'],
   }),
   makeGaugeProvider({ name: 'ids_firewall_rules', help: 'Entries the firewall holds after the last sync (address, port)', labelNames: ['kind'] }),
   makeGaugeProvider({ name: 'ids_network_queue_depth', help: 'Jobs of the network queue by state', labelNames: ['state'] }),
@@ -41,15 +43,17 @@ export class NetworkMetrics {
     @InjectMetric('ids_firewall_reconcile_duration_seconds') private readonly reconcileDuration: Histogram<string>,
   ) {
     // every drift kind is exported from the start, at 0, so a rate() over it never starts from nothing
-    for (const kind of ['missing', 'unexpected', 'timeout']) this.drift.inc({ kind }, 0);
+    for (const repaired_by of ['reconciler', 'job'] satisfies RepairedBy[]) {
+      for (const { kind, change } of DRIFT_SERIES) this.drift.inc({ kind, change, repaired_by }, 0);
+    }
   }
 
   action(type: string, outcome: ActionOutcome, count = 1): void {
     if (count > 0) this.actions.inc({ type, outcome }, count);
   }
 
-  driftFound(counts: DriftCounts): void {
-    for (const [kind, n] of Object.entries(counts)) if (n > 0) this.drift.inc({ kind }, n);
+  driftRepaired(repairs: readonly DriftRepair[], repairedBy: RepairedBy): void {
+    for (const { kind, change, count } of repairs) if (count > 0) this.drift.inc({ kind, change, repaired_by: repairedBy }, count);
   }
 
   firewallRules(addresses: number, ports: number): void {

@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
 import { QUEUES, WebhookDeliveryJob } from '../infra/queues/queues';
 import { WebhookDeliveryService } from './webhook-delivery.service';
+import { sealDigestInto } from './alert-digest.store';
+import { WebhookDigestStore } from './webhook-digest.store';
 import { WEBHOOK_DELIVERY_JOB } from './webhook-dispatcher.service';
 
 /**
@@ -13,10 +15,14 @@ import { WEBHOOK_DELIVERY_JOB } from './webhook-dispatcher.service';
 export class WebhookDeliveryProcessor {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
-  constructor(private readonly deliveries: WebhookDeliveryService) {}
+  constructor(
+    private readonly deliveries: WebhookDeliveryService,
+    private readonly digests: WebhookDigestStore,
+  ) {}
 
   @Process({ name: WEBHOOK_DELIVERY_JOB, concurrency: 8 })
   async deliver(job: Job<WebhookDeliveryJob>): Promise<void> {
+    if (job.data.digest && job.data.data === null && !(await sealDigestInto(this.digests, job.data.webhookId, job))) return;
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const { deliveryId, event, webhookId } = job.data;

@@ -5,6 +5,7 @@ import { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import { WebhookDeliveryJob } from '../infra/queues/queues';
 import { postWebhook } from './webhook-http.client';
+import { EcsDocumentFactory } from './siem/ecs-document.factory';
 import { AttemptOutcomeLabel, WEBHOOK_DELIVERIES_METRIC, WEBHOOK_DELIVERY_DURATION_METRIC } from './webhook.metrics';
 import { WebhookSecretCipher, WebhookSecretUnreadableError } from './webhook-secret.cipher';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
@@ -26,6 +27,7 @@ export class WebhookDeliveryService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly cipher: WebhookSecretCipher,
+    private readonly ecs: EcsDocumentFactory,
     private readonly config: ConfigService<AppConfig, true>,
     @InjectMetric(WEBHOOK_DELIVERIES_METRIC) private readonly attempts: Counter<string>,
     @InjectMetric(WEBHOOK_DELIVERY_DURATION_METRIC) private readonly durations: Histogram<string>,
@@ -37,7 +39,10 @@ export class WebhookDeliveryService {
       this.attempts.inc({ event: job.event, outcome: 'dropped' });
       return { kind: 'dropped' };
     }
-    const body = { id: job.deliveryId, event: job.event, occurred_at: job.occurredAt, data: job.data };
+    const body =
+      webhook.payloadFormat === 'ecs'
+        ? this.ecs.documents(job, true)[0]
+        : { id: job.deliveryId, event: job.event, occurred_at: job.occurredAt, data: job.data };
     const raw = JSON.stringify(body);
     const { timeoutMs, allowPrivate } = this.config.get('webhooks', { infer: true });
     const started = process.hrtime.bigint();

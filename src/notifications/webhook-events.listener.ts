@@ -1,12 +1,13 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { WEBHOOK_EVENTS } from './webhook-events';
+import { SiemDispatcher } from './siem/siem-dispatcher.service';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 
 /**
- * Subscribes the dispatcher to every subscribable domain event (emitted after the change is committed), until
- * the very end of a shutdown: what the last stream batches and jobs commit while the process drains still
- * becomes deliveries.
+ * Subscribes the dispatchers (webhooks, SIEM) to every subscribable domain event (emitted after the change is
+ * committed), until the very end of a shutdown: what the last stream batches and jobs commit while the process
+ * drains still becomes deliveries.
  */
 @Injectable()
 export class WebhookEventsListener implements OnModuleInit, OnApplicationShutdown {
@@ -15,11 +16,15 @@ export class WebhookEventsListener implements OnModuleInit, OnApplicationShutdow
   constructor(
     private readonly emitter: EventEmitter2,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly siem: SiemDispatcher,
   ) {}
 
   onModuleInit(): void {
     for (const event of WEBHOOK_EVENTS) {
-      const handler = (payload: unknown) => void this.dispatcher.dispatch(event, payload);
+      const handler = (payload: unknown) => {
+        void this.dispatcher.dispatch(event, payload);
+        void this.siem.dispatch(event, payload);
+      };
       this.emitter.on(event, handler);
       this.handlers.set(event, handler);
     }

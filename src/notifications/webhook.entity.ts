@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { RiskLevel } from '../alerts/alert.entity';
 
+/** The body of a delivery: the IDS-AI envelope (docs/webhooks.md) or an ECS document (docs/siem.md). */
+export const WEBHOOK_PAYLOAD_FORMATS = ['ids', 'ecs'] as const;
+export type WebhookPayloadFormat = (typeof WEBHOOK_PAYLOAD_FORMATS)[number];
+
 @Entity('webhooks')
 export class WebhookEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -21,6 +25,9 @@ export class WebhookEntity {
 
   @Column({ name: 'min_risk_level', type: 'enum', enum: RiskLevel, enumName: 'risk_level', nullable: true })
   minRiskLevel: RiskLevel | null;
+
+  @Column({ name: 'payload_format', type: 'varchar', length: 8, default: 'ids' })
+  payloadFormat: WebhookPayloadFormat;
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive: boolean;

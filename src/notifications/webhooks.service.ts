@@ -42,6 +42,7 @@ export class WebhooksService {
         secret: this.cipher.encrypt(secret),
         events: dto.events,
         minRiskLevel: dto.min_risk_level ?? null,
+        payloadFormat: dto.payload_format ?? 'ids',
         isActive: true,
         createdBy: actor.principal?.kind === 'user' ? actor.principal.id : null,
       });

@@ -4,12 +4,15 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { Permission } from '../core/permissions';
 import { REDIS_CLIENT } from '../infra/redis/redis.constants';
-import { EVENT_PERMISSION, ServerEventName } from './realtime.events';
+import { EVENT_PERMISSION, ServerEventName, ServerEvents } from './realtime.events';
+
+/** A logged event's payload: what clients received, replay log id included. */
+export type LoggedEventPayload = ServerEvents[ServerEventName];
 
 export interface LoggedEvent {
   id: string;
   event: ServerEventName;
-  payload: Record<string, unknown>;
+  payload: LoggedEventPayload;
 }
 
 const MAX_LENGTH = 10_000;
@@ -45,7 +48,7 @@ export class EventLogService {
         const event = fields[fields.indexOf('event') + 1] as ServerEventName;
         const needed = EVENT_PERMISSION[event];
         if (needed && !permissions.has(needed)) continue;
-        out.push({ id, event, payload: JSON.parse(fields[fields.indexOf('payload') + 1]) });
+        out.push({ id, event, payload: { id, ...JSON.parse(fields[fields.indexOf('payload') + 1]) } });
         if (out.length === limit) break;
       }
       start = `(${entries[entries.length - 1][0]}`;

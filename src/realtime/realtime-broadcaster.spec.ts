@@ -1,7 +1,4 @@
 import { Logger, LoggerService } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AppConfig } from '../config/app-config';
 import { EventLogService } from './event-log.service';
 import { RealtimeBroadcaster } from './realtime-broadcaster';
 import { RealtimeGateway } from './realtime.gateway';
@@ -26,7 +23,7 @@ describe('RealtimeBroadcaster while Redis is down', () => {
   let log: FlakyLog;
   let sent: { event: string; id: string; user: string }[];
   let broadcaster: RealtimeBroadcaster;
-  const userChanged = (n: number) => broadcaster.publish('user_changed', { user_id: `u${n}`, change: 'role' });
+  const userChanged = (n: number) => broadcaster.publish('user_changed', { user_id: `u${n}`, change: 'updated' });
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -36,8 +33,7 @@ describe('RealtimeBroadcaster while Redis is down', () => {
     const gateway = {
       emitToRoom: (_room: string, event: string, payload: { id: string; user_id: string }) => sent.push({ event, id: payload.id, user: payload.user_id }),
     } as unknown as RealtimeGateway;
-    const config = { get: () => ({ stormThreshold: 100, batchMs: 50, batchMaxAlerts: 10 }) } as unknown as ConfigService<AppConfig, true>;
-    broadcaster = new RealtimeBroadcaster(gateway, log as unknown as EventLogService, config, new EventEmitter2());
+    broadcaster = new RealtimeBroadcaster(gateway, log as unknown as EventLogService);
   });
   afterEach(() => {
     broadcaster.onModuleDestroy();

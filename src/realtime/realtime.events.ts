@@ -1,67 +1,26 @@
-import { AlertDto } from '../alerts/dto/alert.dto';
+import {
+  AlertFoldDto,
+  AuthenticateMessageDto,
+  SERVER_EVENT_DTOS,
+  SystemStatusEventDto,
+  TrainingProgressEventDto,
+} from './dto/realtime-event.dto';
 import { Permission } from '../core/permissions';
 
 /** The status every client receives every few seconds. */
-export interface SystemStatusPayload {
-  at: string;
-  flows_per_second: number;
-  alerts_per_minute: number;
-  queues: Record<string, { waiting: number; active: number; delayed: number; failed: number }>;
-  model: { version: string; backend: string | null };
-  ready: boolean;
-}
-
-export interface AlertBatchPayload {
-  /** The most severe, then the latest, of the coalesced alerts (at most REALTIME_BATCH_MAX_ALERTS). */
-  alerts: AlertDto[];
-  /** How many alert events the batch stands for (storm coalescing). */
-  count: number;
-  /** The same events counted per attack type. */
-  by_attack_type: Record<string, number>;
-}
+export type SystemStatusPayload = SystemStatusEventDto;
 
 /** What folding verdicts into an open alert changes: the rest of the alert stays as last announced. */
-export type AlertFold = Pick<AlertDto, 'id' | 'event_count' | 'last_seen' | 'confidence' | 'max_confidence' | 'risk_level' | 'updated_at'>;
+export type AlertFold = AlertFoldDto;
 
-export interface AlertFoldsPayload {
-  /** Every alert folded into during the window, with its latest counts (one entry per alert). */
-  alerts: AlertFold[];
-}
-
-export interface NetworkActionPayload {
-  action: Record<string, unknown>;
-  alert_id: string | null;
-}
-
-export interface TrainingProgressPayload {
-  job_id: string;
-  epoch?: number;
-  epochs?: number;
-  stage: string;
-  metrics?: Record<string, number>;
-}
+/** A training job's progress, as the training processor emits it (the replay log id is added when published). */
+export type TrainingProgressPayload = Omit<TrainingProgressEventDto, 'id'>;
 
 /**
- * Every server → client event with its payload. `id` is the event's id in the replay log
- * (`GET /api/v1/events?since=<id>` returns what a client missed).
+ * Every server → client event with its payload, as described by the DTO classes (and so by the AsyncAPI
+ * document). `id` is the event's id in the replay log (`GET /api/v1/events?since=<id>` returns what a client missed).
  */
-export interface ServerEvents {
-  attack_detected: { id: string; alert: AlertDto };
-  attack_detected_batch: { id: string } & AlertBatchPayload;
-  alert_updated: { id: string; alert: AlertDto; change: string };
-  alerts_deduplicated: { id: string } & AlertFoldsPayload;
-  alert_resolved: { id: string; alert: AlertDto };
-  ip_blocked: { id: string } & NetworkActionPayload;
-  port_blocked: { id: string } & NetworkActionPayload;
-  block_expired: { id: string } & NetworkActionPayload;
-  block_revoked: { id: string } & NetworkActionPayload;
-  block_failed: { id: string } & NetworkActionPayload;
-  model_training_progress: { id: string } & TrainingProgressPayload;
-  model_activated: { id: string; version: string };
-  user_changed: { id: string; user_id: string; change: string };
-  system_status: SystemStatusPayload;
-  token_expired: { reauthenticate_within_seconds: number };
-}
+export type ServerEvents = { [E in keyof typeof SERVER_EVENT_DTOS]: InstanceType<(typeof SERVER_EVENT_DTOS)[E]> };
 
 export type ServerEventName = keyof ServerEvents;
 
@@ -79,17 +38,20 @@ export const EVENT_PERMISSION: Record<ServerEventName, Permission | null> = {
   block_failed: Permission.VIEW_ALERTS,
   model_training_progress: Permission.SYSTEM_CONFIG,
   model_activated: Permission.VIEW_STATS,
+  model_drift: Permission.VIEW_STATS,
   user_changed: Permission.MANAGE_USERS,
   system_status: Permission.VIEW_STATS,
   token_expired: null,
+  session_ended: null,
 };
 
 /** Client → server events. */
 export interface ClientEvents {
   /** Replaces the connection's access token (after `token_expired`, or before expiry). */
-  authenticate: { token: string };
+  authenticate: AuthenticateMessageDto;
 }
 
 export const permissionRoom = (p: Permission) => `perm:${p}`;
 export const userRoom = (id: string) => `user:${id}`;
 export const roleRoom = (role: string) => `role:${role}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

@@ -1,18 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Handshake } from 'socket.io/dist/socket-types';
-import { TokenService } from '../auth/token.service';
-import { UserPrincipal } from '../common/auth/principal';
-import { UsersRepository } from '../users/users.repository';
+import { SessionCheck, SessionService } from '../auth/session.service';
 
-export type SocketAuthResult = { principal: UserPrincipal; expiresAt: number } | { error: string };
+export type SocketAuthResult = SessionCheck;
 
-/** Checks an access token exactly as the HTTP guard does (signature, claims, user, session, token version). */
+/** Reads the access token of a handshake and checks it with the HTTP guard's own check (SessionService). */
 @Injectable()
 export class SocketAuthenticator {
-  constructor(
-    private readonly tokens: TokenService,
-    private readonly users: UsersRepository,
-  ) {}
+  constructor(private readonly sessions: SessionService) {}
 
   tokenOf(handshake: Handshake): string | null {
     const fromAuth = (handshake.auth as { token?: unknown } | undefined)?.token;
@@ -21,14 +16,7 @@ export class SocketAuthenticator {
     return header?.startsWith('Bearer ') ? header.slice(7) : null;
   }
 
-  async authenticate(token: string): Promise<SocketAuthResult> {
-    const claims = this.tokens.verifyAccess(token);
-    if (!claims) return { error: 'invalid or expired token' };
-    const state = await this.users.findAuthState(claims.sub, claims.sid);
-    if (!state || state.sessionRevoked) return { error: 'session revoked' };
-    const { user } = state;
-    if (!user.isActive || user.tokenVersion !== claims.ver) return { error: 'token revoked' };
-    const expiresAt = ((claims as { exp?: number }).exp ?? 0) * 1000;
-    return { principal: { kind: 'user', id: user.id, email: user.email, role: user.role, sessionId: claims.sid }, expiresAt };
+  authenticate(token: string): Promise<SocketAuthResult> {
+    return this.sessions.check(token);
   }
 }

@@ -2,13 +2,12 @@ import { getQueueToken } from '@nestjs/bull';
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Permission } from '../core/permissions';
 import { ModelClassifier } from '../inference/model-classifier';
 import { QUEUES } from '../infra/queues/queues';
+import { StatsRollupsRepository } from '../stats/stats-rollups.repository';
 import { permissionRoom, SystemStatusPayload } from './realtime.events';
 import { RealtimeGateway } from './realtime.gateway';
 
@@ -21,7 +20,7 @@ export class SystemStatusService implements OnApplicationBootstrap, OnApplicatio
     private readonly gateway: RealtimeGateway,
     private readonly model: ModelClassifier,
     private readonly moduleRef: ModuleRef,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly rollups: StatsRollupsRepository,
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
@@ -40,11 +39,7 @@ export class SystemStatusService implements OnApplicationBootstrap, OnApplicatio
     let flowsPerSecond = 0;
     let alertsPerMinute = 0;
     try {
-      const [row] = await this.db.query(
-        `SELECT coalesce(sum(flows), 0)::float8 AS flows, coalesce(sum(alerts), 0)::float8 AS alerts
-           FROM stats_minute WHERE bucket >= date_trunc('minute', now()) - interval '1 minute'
-                                AND bucket < date_trunc('minute', now())`,
-      );
+      const row = await this.rollups.lastMinute();
       flowsPerSecond = row.flows / 60;
       alertsPerMinute = row.alerts;
     } catch {

@@ -42,6 +42,15 @@ export class StatsActivityRepository {
     return Number(row.n);
   }
 
+  /** Suppression rules in force, and the verdicts they suppressed over the last 24 whole hours. */
+  async suppressionCounts(): Promise<{ rules_in_force: number; suppressed_24h: number }> {
+    const [row] = await this.db.query(
+      `SELECT (SELECT count(*) FROM suppression_rules WHERE expires_at IS NULL OR expires_at > now()) AS rules,
+              (SELECT coalesce(sum(hits), 0) FROM suppression_hits WHERE bucket >= date_trunc('hour', now()) - interval '23 hours') AS hits`,
+    );
+    return { rules_in_force: Number(row.rules), suppressed_24h: Number(row.hits) };
+  }
+
   async findActiveModel(): Promise<ActiveModelRow | null> {
     const rows: ActiveModelRow[] = await this.db.query(
       `SELECT version, backend, activated_at FROM model_versions WHERE is_active LIMIT 1`,

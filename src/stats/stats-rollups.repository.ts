@@ -40,6 +40,16 @@ const ORIGIN = '2000-01-01T00:00:00Z';
 export class StatsRollupsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** Flows and alert verdicts of the last complete minute (the system status). */
+  async lastMinute(): Promise<{ flows: number; alerts: number }> {
+    const [row] = await this.db.query(
+      `SELECT coalesce(sum(flows), 0)::float8 AS flows, coalesce(sum(alerts), 0)::float8 AS alerts
+         FROM stats_minute WHERE bucket >= date_trunc('minute', now()) - interval '1 minute'
+                              AND bucket < date_trunc('minute', now())`,
+    );
+    return { flows: row.flows, alerts: row.alerts };
+  }
+
   /**
    * Flows and alert verdicts per class and bucket over [from, to) (aligned to the bucket): one row per class seen
    * in the period, its values an array over every bucket, zero-filled from generate_series. The zero cells are
@@ -101,16 +111,29 @@ export class StatsRollupsRepository {
     return { flows: Number(row.flows), alerts: Number(row.alerts) };
   }
 
-  /** Addresses by alert verdicts then flows, over an hour-aligned [from, to). */
+  /**
+   * Addresses by alert verdicts then flows over [from, to), exactly: whole hours from stats_sources_hour, the
+   * partial hours at either end counted from the flows themselves (through ix_flows_received_at; at most two hours
+   * of flows, whatever the period's length).
+   */
   topAddresses(direction: 'src' | 'dst', w: StatsWindow, limit: number): Promise<AddressRow[]> {
+    const column = direction === 'src' ? 'src_ip' : 'dst_ip';
+    const from = w.from.getTime();
+    const to = w.to.getTime();
+    let hoursFrom = ceilTo(from, UNIT.HOUR);
+    let hoursTo = floorTo(to, UNIT.HOUR);
+    if (hoursFrom >= hoursTo) hoursFrom = hoursTo = to;
     return this.db.query(
       `SELECT host(ip) AS ip, sum(flows) AS flows, sum(alerts) AS alerts
-         FROM stats_sources_hour
-        WHERE direction = $1 AND bucket >= $2 AND bucket < $3
+         FROM (SELECT ip, flows, alerts FROM stats_sources_hour WHERE direction = $1 AND bucket >= $3 AND bucket < $4
+               UNION ALL
+               SELECT ${column}, count(*), count(alert_id) FROM flows
+                WHERE ${column} IS NOT NULL AND ((received_at >= $2 AND received_at < $3) OR (received_at >= $4 AND received_at < $5))
+                GROUP BY ${column}) s
         GROUP BY ip
         ORDER BY sum(alerts) DESC, sum(flows) DESC, ip
-        LIMIT $4`,
-      [direction, w.from, w.to, limit],
+        LIMIT $6`,
+      [direction, w.from, new Date(hoursFrom), new Date(hoursTo), w.to, limit],
     );
   }
 

@@ -1,5 +1,5 @@
 import { DomainError } from '../core/domain-error';
-import { defaultBucket, MAX_TIMELINE_BUCKETS, resolveTimelineWindow, resolveWindow, UNIT } from './stats-window';
+import { defaultBucket, MAX_TIMELINE_BUCKETS, resolveExactWindow, resolveTimelineWindow, resolveWindow, UNIT } from './stats-window';
 
 const now = new Date('2026-11-20T10:30:15.500Z');
 const iso = (w: { from: Date; to: Date }) => [w.from.toISOString(), w.to.toISOString()];
@@ -55,5 +55,17 @@ describe('resolveTimelineWindow', () => {
     expect(fieldOf(() => resolveTimelineWindow({ range: '7d', bucket: '1m' }, now))).toBe('bucket');
     const exact = { from: '2026-01-01T00:00:00Z', to: new Date(Date.parse('2026-01-01T00:00:00Z') + MAX_TIMELINE_BUCKETS * 60_000).toISOString() };
     expect(resolveTimelineWindow({ ...exact, bucket: '1m' }, now).buckets).toBe(MAX_TIMELINE_BUCKETS);
+  });
+});
+
+describe('resolveExactWindow', () => {
+  it('covers exactly the range up to now (to the second), and explicit bounds to the second', () => {
+    const at = new Date('2026-03-04T10:17:42.250Z');
+    expect(resolveExactWindow({ range: '1h' }, at)).toEqual({ from: new Date('2026-03-04T09:17:43Z'), to: new Date('2026-03-04T10:17:43Z') });
+    expect(resolveExactWindow({}, at).from).toEqual(new Date('2026-03-03T10:17:43Z'));
+    expect(resolveExactWindow({ from: '2026-03-04T09:30:10.500Z', to: '2026-03-04T10:00:00.100Z' }, at)).toEqual({
+      from: new Date('2026-03-04T09:30:10Z'),
+      to: new Date('2026-03-04T10:00:01Z'),
+    });
   });
 });

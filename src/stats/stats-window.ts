@@ -8,13 +8,14 @@ export type StatsRange = (typeof STATS_RANGES)[number];
 export const STATS_BUCKETS = ['1m', '1h', '1d'] as const;
 export type StatsBucket = (typeof STATS_BUCKETS)[number];
 
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const RANGE_MS: Record<StatsRange, number> = { '1h': HOUR, '6h': 6 * HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY };
 export const BUCKET_MS: Record<StatsBucket, number> = { '1m': MINUTE, '1h': HOUR, '1d': DAY };
-export const UNIT = { MINUTE, HOUR, DAY } as const;
+export const UNIT = { SECOND, MINUTE, HOUR, DAY } as const;
 
 /** A timeline answers at most this many buckets; a finer bucket over a longer period is refused (400). */
 export const MAX_TIMELINE_BUCKETS = 2000;
@@ -64,6 +65,16 @@ export function resolveWindow(q: PeriodQuery, now: Date, unit: number, defaultRa
     throw DomainError.validation([{ field: 'from', reason: `the period may span at most ${MAX_SPAN_MS / DAY} days` }]);
   }
   return { from: new Date(floorTo(from, unit)), to: new Date(ceilTo(to, unit)) };
+}
+
+/**
+ * The period of a query to the second: `range` is the last `range` up to now (`to` = now rounded up to the next
+ * second, exclusive; `from` = `to` − range); `from` / `to` are taken to the second (`from` rounded down, `to` up).
+ */
+export function resolveExactWindow(q: PeriodQuery, now: Date): StatsWindow {
+  if (q.from || q.to) return resolveWindow(q, now, UNIT.SECOND);
+  const w = resolveWindow(q, now, UNIT.SECOND);
+  return { from: new Date(w.to.getTime() - RANGE_MS[q.range ?? '24h']), to: w.to };
 }
 
 /** The bucket a timeline uses when none is given: minutes up to 6 hours, hours up to 7 days, then days. */

@@ -13,7 +13,16 @@ import { StatsTimelineDto, toTimelineDto } from './dto/stats-timeline.dto';
 import { StatsCache } from './stats-cache';
 import { StatsActivityRepository } from './stats-activity.repository';
 import { StatsRollupsRepository } from './stats-rollups.repository';
-import { BUCKET_MS, PeriodQuery, resolveTimelineWindow, resolveWindow, StatsBucket, UNIT, windowKey } from './stats-window';
+import {
+  BUCKET_MS,
+  PeriodQuery,
+  resolveExactWindow,
+  resolveTimelineWindow,
+  resolveWindow,
+  StatsBucket,
+  UNIT,
+  windowKey,
+} from './stats-window';
 
 /** Window of the current rates (ms): the last complete UTC minute (the current one is still filling). */
 const RATE_WINDOW_MS = UNIT.MINUTE;
@@ -34,11 +43,12 @@ export class StatsService {
     const windowTo = new Date(Math.floor(now.getTime() / UNIT.MINUTE) * UNIT.MINUTE);
     const windowFrom = new Date(windowTo.getTime() - RATE_WINDOW_MS);
     return this.cache.remember(`overview:${windowTo.getTime()}`, async () => {
-      const [alerts, traffic, activeBlocks, model] = await Promise.all([
+      const [alerts, traffic, activeBlocks, model, suppressions] = await Promise.all([
         this.activity.alertCounts(),
         this.rollups.trafficBetween(windowFrom, windowTo),
         this.activity.countActiveBlocks(),
         this.activity.findActiveModel(),
+        this.activity.suppressionCounts(),
       ]);
       const minutes = RATE_WINDOW_MS / UNIT.MINUTE;
       return {
@@ -53,6 +63,7 @@ export class StatsService {
           alerts_per_minute: Math.round((traffic.alerts / minutes) * 1000) / 1000,
         },
         active_blocks: activeBlocks,
+        suppressions,
         model: toActiveModelDto(model),
       };
     });
@@ -67,9 +78,9 @@ export class StatsService {
     );
   }
 
-  /** Source or destination addresses over whole hours (the rollup is hourly). */
+  /** Source or destination addresses over exactly the period asked for (to the second). */
   topAddresses(direction: 'src' | 'dst', q: PeriodQuery & { limit: number }, now = new Date()): Promise<TopAddressesDto> {
-    const w = resolveWindow(q, now, UNIT.HOUR);
+    const w = resolveExactWindow(q, now);
     return this.cache.remember(`top:${direction}:${q.limit}:${windowKey(w)}`, async () =>
       toTopAddressesDto(direction, w, await this.rollups.topAddresses(direction, w, q.limit)),
     );

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PasswordService } from '../auth/password.service';
+import { PasswordService } from './password.service';
 import { UserEntity } from './user.entity';
 import { UsersBootstrap } from './users.bootstrap';
 import { UsersController } from './users.controller';

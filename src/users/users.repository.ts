@@ -3,15 +3,20 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Role } from '../core/permissions';
 import { UserEntity } from './user.entity';
+import { RefreshTokenRevocation } from '../common/auth/refresh-token-revocation';
 
 export interface UserAuthState {
   user: UserEntity;
-  sessionRevoked: boolean;
+  /** The login session (refresh family) exists for this user, is not revoked and has not expired. */
+  sessionLive: boolean;
 }
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly refreshTokens: RefreshTokenRevocation,
+  ) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOne({ where: { id } });
@@ -30,18 +35,20 @@ export class UsersRepository {
     return this.repo.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
   }
 
-  /** The user behind an access token and whether the token's session was revoked, in one round trip. */
+  /** The user behind an access token and whether the token's session is live, in one round trip. */
   async findAuthState(userId: string, sessionId: string): Promise<UserAuthState | null> {
     const { entities, raw } = await this.repo
       .createQueryBuilder('u')
       .addSelect(
-        `EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = :sid AND r.revoked_at IS NOT NULL)`,
-        'session_revoked',
+        `EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = :sid AND r.user_id = u.id
+            AND r.revoked_at IS NULL AND r.family_expires_at > now())
+         AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = :sid AND r.revoked_at IS NOT NULL)`,
+        'session_live',
       )
       .where('u.id = :id', { id: userId, sid: sessionId })
       .getRawAndEntities();
     if (!entities[0]) return null;
-    return { user: entities[0], sessionRevoked: Boolean(raw[0]?.session_revoked) };
+    return { user: entities[0], sessionLive: raw[0]?.session_live === true };
   }
 
   usernameTaken(username: string): Promise<boolean> {
@@ -89,10 +96,7 @@ export class UsersRepository {
   /** Ends every session of the user: access tokens (token version) and refresh tokens (revoked). */
   async endAllSessions(manager: EntityManager, id: string, reason: string): Promise<void> {
     await manager.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [id]);
-    await manager.query(
-      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [id, reason],
-    );
+    await this.refreshTokens.revokeAllOfUser(manager, id, reason);
   }
 
   get manager(): EntityManager {

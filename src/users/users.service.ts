@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { PasswordService } from '../auth/password.service';
+import { PasswordService } from './password.service';
 import { ActorContext } from '../common/auth/principal';
 import { DomainError, ErrorCode } from '../core/domain-error';
+import { PasswordContext, passwordProblem } from '../core/password-policy';
 import { Role } from '../core/permissions';
 import { auditView } from './dto/user.dto';
 import { CreateUserDto, UpdateUserDto } from './dto/user-input.dto';
+import { UserChange, UserChangedEvent, UserEvents } from './user.events';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -22,18 +25,22 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly audit: AuditService,
+    private readonly events: EventEmitter2,
   ) {}
 
   async create(actor: ActorContext, dto: CreateUserDto): Promise<UserEntity> {
+    assertPasswordAllowed('password', dto.password, dto);
     if (await this.users.emailTaken(dto.email)) throw inUse('email');
     if (dto.username !== undefined && (await this.users.usernameTaken(dto.username))) throw inUse('username');
     const passwordHash = await this.passwords.hash(dto.password);
-    return this.insert(actor, dto, passwordHash).catch((e: unknown) => {
+    const user = await this.insert(actor, dto, passwordHash).catch((e: unknown) => {
       // the same email or username created meanwhile by a concurrent request
       const constraint = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
       const field = constraint?.code === '23505' ? UNIQUE_FIELDS[constraint.constraint ?? ''] : undefined;
       throw field ? inUse(field) : e;
     });
+    await this.changed(user.id, 'created', null);
+    return user;
   }
 
   private insert(actor: ActorContext, dto: CreateUserDto, passwordHash: string): Promise<UserEntity> {
@@ -63,7 +70,8 @@ export class UsersService {
 
   /** Role, active flag and name. A role change or deactivation ends the user's sessions. */
   async update(actor: ActorContext, id: string, dto: UpdateUserDto): Promise<UserEntity> {
-    return this.users.manager.transaction(async (m) => {
+    let ended: string | null = null;
+    const user = await this.users.manager.transaction(async (m) => {
       const before = await this.lockedUser(m, id);
       const demotes = dto.role !== undefined && dto.role !== Role.ADMIN;
       const deactivates = dto.is_active === false;
@@ -77,12 +85,15 @@ export class UsersService {
       await this.users.update(m, id, changes);
       const roleChanged = dto.role !== undefined && dto.role !== before.role;
       if (roleChanged || (deactivates && before.isActive)) {
-        await this.users.endAllSessions(m, id, roleChanged ? 'role_change' : 'deactivated');
+        ended = roleChanged ? 'role_change' : 'deactivated';
+        await this.users.endAllSessions(m, id, ended);
       }
       const after = { ...before, ...changes } as UserEntity;
       await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: id, before: auditView(before), after: auditView(after) }, m);
       return (await m.getRepository(UserEntity).findOneOrFail({ where: { id } }));
     });
+    await this.changed(id, 'updated', ended);
+    return user;
   }
 
   async remove(actor: ActorContext, id: string): Promise<void> {
@@ -93,16 +104,28 @@ export class UsersService {
       await this.users.endAllSessions(m, id, 'deleted');
       await this.audit.record(actor, { action: 'user.delete', targetType: 'user', targetId: id, before: auditView(before) }, m);
     });
+    await this.changed(id, 'deleted', 'deleted');
   }
 
   async resetPassword(actor: ActorContext, id: string, password: string): Promise<void> {
-    await this.get(id);
+    const user = await this.get(id);
+    assertPasswordAllowed('password', password, user);
     const passwordHash = await this.passwords.hash(password);
     await this.users.manager.transaction(async (m) => {
       await this.users.update(m, id, { passwordHash, passwordChangedAt: new Date() });
       await this.users.endAllSessions(m, id, 'password_reset');
       await this.audit.record(actor, { action: 'user.reset_password', targetType: 'user', targetId: id }, m);
     });
+    await this.changed(id, 'password_reset', 'password_reset');
+  }
+
+  /**
+   * Announces a committed change; awaited so that the sessions it ended are closed everywhere (sockets included)
+   * before the caller gets its answer.
+   */
+  async changed(userId: string, change: UserChange, sessionsEnded: string | null): Promise<void> {
+    const event: UserChangedEvent = { user_id: userId, change, sessions_ended: sessionsEnded };
+    await this.events.emitAsync(UserEvents.CHANGED, event);
   }
 
   /** Creates an admin (start-up from ADMIN_EMAIL / ADMIN_PASSWORD, or the CLI) unless the email is taken. */
@@ -125,4 +148,10 @@ export class UsersService {
       throw new DomainError(ErrorCode.CONFLICT, 'The last active admin cannot be demoted, deactivated or deleted');
     }
   }
+}
+
+/** Throws a 400 naming `field` when the password breaks the policy (common password, context word, length). */
+export function assertPasswordAllowed(field: string, password: string, ctx: PasswordContext): void {
+  const reason = passwordProblem(password, ctx);
+  if (reason) throw DomainError.validation([{ field, reason }], `Password refused: ${field} ${reason}`);
 }

@@ -3,8 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AlertStatus } from '../../src/alerts/alert.entity';
-import { FEATURE_NAMES } from '../../src/inference/pipeline/feature-names';
-import { FlowCsvReader, FlowRow } from '../../src/inference/pipeline/flow-csv-reader';
+import { ATTACK_TAXONOMY } from '../../src/core/features/attack-taxonomy';
+import { FEATURE_NAMES } from '../../src/core/features/feature-names';
+import { FlowCsvReader, FlowRow } from '../../src/core/features/flow-csv-reader';
 import { Role } from '../../src/core/permissions';
 import { createAlert, createAlertWithFlow, featureVector } from '../utils/alert-factory';
 import { createTestApp } from '../utils/create-test-app';
@@ -68,6 +69,26 @@ describe('analyst feedback and its export', () => {
     const res = await call('PATCH', `/${alert.id}/status`, { status: 'false_positive', label: 'PortScan' });
     expect(res.json().feedback_label).toBe('PortScan');
     expect((await examplesOf(alert.id)).map((e: { label: string }) => e.label)).toEqual(['PortScan']);
+  });
+
+  it.each([
+    ['Web Attack \u2013 XSS', 'Web Attack XSS', 131],
+    ['Web Attack - SQL Injection', 'Web Attack Sql Injection', 132],
+    ['Portscan', 'PortScan', 133],
+    ['Botnet', 'Bot', 134],
+    ['Infiltration - Portscan', 'Infiltration PortScan', 135],
+    ['FTP-Patator - Attempted', 'BENIGN', 136],
+  ])('takes the label %j in any spelling the pipeline reads and stores it as %j', async (spelling, canonical, seed) => {
+    const { alert } = await investigatingWithFlow(seed);
+    const res = await call('PATCH', `/${alert.id}/status`, { status: 'false_positive', label: spelling });
+    expect([res.statusCode, res.json().feedback_label]).toEqual([200, canonical]);
+    expect((await examplesOf(alert.id)).map((e: { label: string }) => e.label)).toEqual([canonical]);
+  });
+
+  it('knows every class of the taxonomy as an attack type with the taxonomy severity', async () => {
+    const rows: { name: string; severity: string }[] = await app.get(DataSource).query(`SELECT name, severity::text FROM attack_types`);
+    const stored = new Map(rows.map((r) => [r.name, r.severity]));
+    expect(ATTACK_TAXONOMY.map((c) => [c.name, stored.get(c.name)])).toEqual(ATTACK_TAXONOMY.map((c) => [c.name, c.severity]));
   });
 
   it('reopening withdraws the example and clears the label', async () => {

@@ -97,11 +97,9 @@ describe('alert triage: detail, workflow, assignment, notes', () => {
 
     it('refuses illegal transitions with 409 INVALID_TRANSITION and changes nothing', async () => {
       const alert = await createAlert(app);
-      for (const status of ['resolved', 'false_positive']) {
-        const res = await setStatus(alert.id, { status });
-        expect(res.statusCode).toBe(409);
-        expect(res.json()).toMatchObject({ error: 'INVALID_TRANSITION', message: expect.stringContaining(`from active to ${status}`) });
-      }
+      const res = await setStatus(alert.id, { status: 'resolved' });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ error: 'INVALID_TRANSITION', message: expect.stringContaining('from active to resolved') });
       const closed = await createAlert(app, { status: AlertStatus.RESOLVED });
       expect((await setStatus(closed.id, { status: 'investigating' })).statusCode).toBe(409);
       expect((await setStatus(closed.id, { status: 'false_positive' })).statusCode).toBe(409);
@@ -169,6 +167,14 @@ describe('alert triage: detail, workflow, assignment, notes', () => {
       expect((await setStatus('999999999999', { status: 'investigating' })).statusCode).toBe(404);
     });
 
+    it('closes an active alert straight as a false positive, with its label', async () => {
+      const alert = await createAlert(app);
+      const res = await setStatus(alert.id, { status: 'false_positive', reason: 'our vulnerability scanner', label: 'BENIGN' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'false_positive', feedback_label: 'BENIGN', resolution_reason: 'our vulnerability scanner' });
+      expect((await call('GET', `/${alert.id}`)).json().timeline[0]).toMatchObject({ from_status: 'active', to_status: 'false_positive' });
+    });
+
     it('serialises concurrent changes on the alert row (one wins, the other sees the new status)', async () => {
       const alert = await createAlert(app, { status: AlertStatus.INVESTIGATING });
       const results = await Promise.all([setStatus(alert.id, { status: 'resolved' }), setStatus(alert.id, { status: 'false_positive' })]);
@@ -199,13 +205,24 @@ describe('alert triage: detail, workflow, assignment, notes', () => {
       expect(eventsFor(alert.id).map((e) => e.payload.change)).toEqual(['assignee', 'assignee']);
     });
 
+    it('assigns to `me`, the signed-in caller, alone and in bulk', async () => {
+      const alert = await createAlert(app);
+      const res = await call('PATCH', `/${alert.id}/assign`, { assignee_id: 'me' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().assignee_id).toBe(analyst.user.id);
+      const other = await createAlert(app);
+      const bulk = await call('POST', '/bulk/assign', { ids: [other.id], assignee_id: 'me' });
+      expect(bulk.json()).toMatchObject({ updated: [other.id] });
+      expect((await call('GET', `/${other.id}`)).json().assignee_id).toBe(analyst.user.id);
+    });
+
     it('refuses unknown, inactive or deleted users and malformed ids with 400 on assignee_id', async () => {
       const alert = await createAlert(app);
       const inactive = await createUser(app);
       await app.get(DataSource).query(`UPDATE users SET is_active = false WHERE id = $1`, [inactive.id]);
       const deleted = await createUser(app);
       await app.get(DataSource).query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [deleted.id]);
-      for (const assignee_id of ['00000000-0000-4000-8000-000000000000', inactive.id, deleted.id, 'bob', 42, undefined]) {
+      for (const assignee_id of ['00000000-0000-4000-8000-000000000000', inactive.id, deleted.id, 'bob', 'ME', 42, undefined]) {
         const res = await call('PATCH', `/${alert.id}/assign`, { assignee_id });
         expect([assignee_id, res.statusCode]).toEqual([assignee_id, 400]);
         expect(res.json().details).toEqual([expect.objectContaining({ field: 'assignee_id' })]);

@@ -50,6 +50,19 @@ describe('sensor API keys', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: { 'x-api-key': 'idsk_forged_key' } })).statusCode).toBe(401);
   });
 
+  it('refuses an expires_at that is not in the future with 400 naming the field', async () => {
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const res = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(admin.access_token), payload: { name: 'sensor-past', expires_at: past } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([{ field: 'expires_at', reason: 'must be in the future' }]);
+    const rows = await app.get(DataSource).query(`SELECT 1 FROM api_keys WHERE name = 'sensor-past'`);
+    expect(rows).toEqual([]);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const ok = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(admin.access_token), payload: { name: 'sensor-future', expires_at: future } });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().expires_at).toBe(future);
+  });
+
   it('is admin-only to manage', async () => {
     const security = await login(app, await createUser(app, { role: Role.SECURITY }));
     expect((await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(security.access_token), payload: { name: 'x' } })).statusCode).toBe(403);

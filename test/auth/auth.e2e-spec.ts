@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Role } from '../../src/core/permissions';
 import { createTestApp, testConfig } from '../utils/create-test-app';
 import { bearer, createUser, login, Session } from '../utils/factories';
@@ -160,9 +160,17 @@ describe('auth', () => {
       ['refresh-typed token used as access', () => sign({ ...base(), typ: 'refresh' })],
       ['stale token version', () => sign({ ...base(), ver: Number(claims.ver) + 1 })],
       ['the opaque refresh token as a bearer', () => session.refresh_token],
+      ['no exp (signed with the real secret)', () =>
+        jwt.sign(base(), { secret: config.auth.jwtSecret, algorithm: 'HS256', audience: config.auth.audience, issuer: config.auth.issuer })],
+      ['a session that never existed', () => sign({ ...base(), sid: randomUUID() })],
+      ['a session of another user', async () => {
+        const other = await login(app, await createUser(app, { role: Role.ADMIN }));
+        return sign({ ...base(), sid: (jwt.decode(other.access_token) as { sid: string }).sid });
+      }],
+      ['a session id that is not a UUID', () => sign({ ...base(), sid: 'not-a-uuid' })],
       ['garbage', () => 'not.a.jwt'],
     ])('rejects %s with 401', async (_name, make) => {
-      const res = await me(make());
+      const res = await me(await make());
       expect(res.statusCode).toBe(401);
       expect(res.json().error).toBe('UNAUTHENTICATED');
     });

@@ -24,12 +24,23 @@ describe('first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
 
   /** A bootstrap as another instance starting on the same database would run it. */
   const instance = (auth: Partial<AppConfig['auth']>) => {
-    const config = { get: (key: string) => (key === 'auth' ? auth : undefined) } as unknown as ConfigService<AppConfig, true>;
+    const config = new ConfigService<AppConfig, true>({ auth });
     return new UsersBootstrap(app.get(UsersService), config);
   };
 
+  it('refuses a common password or one built on the e-mail (the password policy), creating nobody', async () => {
+    expect(await app.get(UsersService).adminExists()).toBe(false);
+    for (const adminPassword of ['password123', 'refused-admin@example.test', 'refused-admin-2026']) {
+      const refused = instance({ adminEmail: 'refused-admin@example.test', adminPassword });
+      await expect(refused.onApplicationBootstrap()).rejects.toMatchObject({
+        details: [{ field: 'password', reason: expect.stringMatching(/commonly used|e-mail/) }],
+      });
+    }
+    expect(await app.get(DataSource).query(`SELECT 1 FROM users WHERE email = 'refused-admin@example.test'`)).toEqual([]);
+  });
+
   it('is created once when several instances start together, and every instance starts', async () => {
-    const auth = { adminEmail: 'first-admin@example.test', adminPassword: 'first-admin-password-1' };
+    const auth = { adminEmail: 'first-admin@example.test', adminPassword: 'launch pad sequence 7' };
     expect(await app.get(UsersService).adminExists()).toBe(false);
     // all of them find no admin before any has written one (the password hash takes a while)
     const results = await Promise.allSettled([instance(auth), instance(auth), instance(auth)].map((b) => b.onApplicationBootstrap()));

@@ -1,9 +1,12 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Role } from '../../src/core/permissions';
 import { createTestApp } from '../utils/create-test-app';
-import { bearer, createUserSession } from '../utils/factories';
+import { bearer, createUser, createUserSession } from '../utils/factories';
 
-/** The answers the fuzzers first found wrong, pinned down: each was a 5xx, a foreign error shape or a 400 naming nothing. */
+/**
+ * The answers the fuzzers first found wrong, pinned down: each was a 5xx, a foreign error shape or a 400 naming
+ * nothing.
+ */
 describe('hostile input gets a 4xx in the API error shape', () => {
   let app: NestFastifyApplication;
   let auth: Record<string, string>;
@@ -16,7 +19,7 @@ describe('hostile input gets a 4xx in the API error shape', () => {
     await app?.close();
   });
 
-  const send = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: string, type = 'application/json') =>
+  const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: string, type = 'application/json') =>
     app.inject({ method, url, headers: { ...auth, ...(payload === undefined ? {} : { 'content-type': type }) }, payload });
 
   function expectFieldError(res: Awaited<ReturnType<typeof send>>, status: number, field: string) {
@@ -99,6 +102,35 @@ describe('hostile input gets a 4xx in the API error shape', () => {
 
   it('refuses page numbers past the last one it can serve', async () => {
     expectFieldError(await send('GET', '/api/v1/users?page=100000000000000000000'), 400, 'page');
+  });
+
+  it('refuses an address filter on /flows that is no address or CIDR, as /alerts does', async () => {
+    for (const bad of ['abc', '123', '4294967296', '198.18.1.1/99', '::1/129']) {
+      for (const field of ['src_ip', 'dst_ip']) {
+        expectFieldError(await send('GET', `/api/v1/flows?${field}=${encodeURIComponent(bad)}`), 400, field);
+        expectFieldError(await send('GET', `/api/v1/alerts?${field}=${encodeURIComponent(bad)}`), 400, field);
+      }
+    }
+    expect((await send('GET', '/api/v1/flows?src_ip=198.18.0.0%2F15&dst_ip=%3A%3Affff%3A198.19.0.1')).statusCode).toBe(200);
+  });
+
+  it('refuses null for a user field that may be left out, naming the field', async () => {
+    const user = await createUser(app, { role: Role.VIEWER });
+    for (const field of ['role', 'name', 'is_active']) {
+      const res = await send('PATCH', `/api/v1/users/${user.id}`, JSON.stringify({ [field]: null }));
+      expectFieldError(res, 400, field);
+      expect(res.json().details).toContainEqual({ field, reason: `${field} must not be null (leave it out instead)` });
+    }
+    expect((await send('PATCH', `/api/v1/users/${user.id}`, '{"name":"Still Here"}')).json()).toMatchObject({ name: 'Still Here', role: 'viewer' });
+  });
+
+  it('refuses null where an optional value is parsed: a bulk filter address, verdict features, a retraining path', async () => {
+    const bulk = { filter: { status: ['active'], src_ip: null }, status: 'investigating', reason: 'triage' };
+    expectFieldError(await send('POST', '/api/v1/alerts/bulk/status', JSON.stringify(bulk)), 400, 'filter.src_ip');
+    const verdict = { prediction: 'attack', attack_type: 'DDoS', confidence: 0.9, features: null };
+    expectFieldError(await send('POST', '/api/v1/inference/process', JSON.stringify(verdict)), 400, 'features');
+    expectFieldError(await send('POST', '/api/v1/inference/process', JSON.stringify({ ...verdict, features: 'x' })), 400, 'features');
+    expectFieldError(await send('POST', '/api/v1/inference/retrain', '{"data_path":null}'), 400, 'data_path');
   });
 
   it('keeps the auto-response confidence to six decimals (PostgreSQL real cannot hold 1e-64)', async () => {

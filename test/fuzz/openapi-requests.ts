@@ -8,10 +8,11 @@ import {
   hostileValue,
   mutationsOf,
   pathParamValue,
+  pathsOf,
   textValue,
   urlTextValue,
-} from '../../src/common/testing/hostile-input';
-import { BODY_EXAMPLES } from '../../src/common/testing/request-examples';
+} from '../utils/hostile-input';
+import { BODY_EXAMPLES } from '../utils/request-examples';
 
 /** The parts of an OpenAPI 3 document the fuzzer reads. */
 export interface Schema {
@@ -222,7 +223,10 @@ function ndjsonArb(example: string): fc.Arbitrary<Body> {
     .map(([ls, type]) => ({ headers: { 'content-type': type }, payload: ls.join('\n'), sentBody: ls.join('\n') }));
 }
 
-/** Bodies for an operation: schema values (as is and mutated), curated examples mutated, hostile values, broken encodings. */
+/**
+ * Bodies for an operation: schema values (as is and mutated), curated examples mutated, hostile values, broken
+ * encodings.
+ */
 export function bodyArb(op: Operation, doc: Document): fc.Arbitrary<Body> {
   const json = op.body['application/json'];
   const ref = json?.$ref?.replace('#/components/schemas/', '');
@@ -253,9 +257,16 @@ export function bodyArb(op: Operation, doc: Document): fc.Arbitrary<Body> {
   return fc.oneof(...arbs);
 }
 
+/** Addresses and CIDRs no address filter may take (each one answered 500 on `/flows` once). */
+export const INVALID_ADDRESSES = ['abc', '123', '4294967296', '198.18.1.1/99', '::1/129', '1.2.3', '1.2.3.4/', '01.2.3.4', 'null', ''];
+
 const queryValue = (param: Parameter, doc: Document): fc.Arbitrary<string[]> => {
   const valid = schemaValue(param.schema ?? {}, doc).map((v) => (Array.isArray(v) ? v.map(String) : [typeof v === 'string' ? v : JSON.stringify(v) ?? '']));
-  return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: fc.array(urlTextValue, { minLength: 1, maxLength: 3 }) });
+  return fc.oneof(
+    { weight: 3, arbitrary: valid },
+    { weight: 2, arbitrary: fc.array(urlTextValue, { minLength: 1, maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.constantFrom(...INVALID_ADDRESSES).map((v) => [v]) },
+  );
 };
 
 export function queryArb(op: Operation, doc: Document): fc.Arbitrary<[string, string][]> {
@@ -289,4 +300,47 @@ export function requestArb(op: Operation, doc: Document, pool: string[]): fc.Arb
       const qs = encodeQuery(query);
       return { method: op.method, url: qs ? `${path}?${qs}` : path, auth, headers: body.headers, payload: body.payload, sentBody: body.sentBody, sentQuery: query };
     });
+}
+
+/** A valid body to start from: the curated example, else one value of the schema. */
+export function baseBody(op: Operation, doc: Document): unknown {
+  const json = op.body['application/json'];
+  if (!json) return undefined;
+  const ref = json.$ref?.replace('#/components/schemas/', '');
+  const example = ref ? BODY_EXAMPLES[ref] : BODY_EXAMPLES[op.id];
+  if (example !== undefined && typeof example !== 'string') return example;
+  return fc.sample(schemaValue(json, doc), { numRuns: 1, seed: 1 })[0];
+}
+
+/** The body with the value at `path` replaced by null. */
+export function withNullAt(body: unknown, path: (string | number)[]): unknown {
+  const copy = structuredClone(body) as Record<string | number, unknown>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path[path.length - 1]] = null;
+  return copy;
+}
+
+/**
+ * Every request of the systematic sweep of an operation: each query parameter given each invalid address, and
+ * each field of a valid body (nested ones too), and each schema property the body may omit, set to null.
+ */
+export function sweepRequests(op: Operation, doc: Document, pathValues: string[]): FuzzRequest[] {
+  let i = 0;
+  const path = op.path.replace(/\{[^}]+\}/g, () => encodeUri(pathValues[i++] ?? ''));
+  const auth: FuzzRequest['auth'] = op.security.length === 0 ? 'none' : op.security.includes('access-token') ? 'user' : 'api-key';
+  const requests: FuzzRequest[] = op.query.flatMap((p) =>
+    INVALID_ADDRESSES.map((v) => ({ method: op.method, url: `${path}?${encodeQuery([[p.name, v]])}`, auth, headers: {}, sentQuery: [[p.name, v]] as [string, string][] })),
+  );
+  const body = baseBody(op, doc);
+  if (body === null || typeof body !== 'object') return requests;
+  const schema = resolve(op.body['application/json'], doc);
+  const omitted = Object.keys(schema.properties ?? {}).filter((k) => !(k in body));
+  const paths = [...pathsOf(body), ...omitted.map((k) => [k])];
+  for (const at of paths) {
+    const sentBody = at.length === 1 && !(at[0] in body) ? { ...body, [at[0]]: null } : withNullAt(body, at);
+    const payload = JSON.stringify(sentBody);
+    requests.push({ method: op.method, url: path, auth, headers: { 'content-type': 'application/json' }, payload, sentBody, sentQuery: [] });
+  }
+  return requests;
 }

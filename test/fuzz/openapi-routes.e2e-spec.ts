@@ -16,8 +16,8 @@ import { createDatabase, dropDatabase, runMigrations, testRedisPrefix, uniqueNam
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser, createUserSession, Session } from '../utils/factories';
 import { routeTable } from '../utils/route-table';
-import { fuzzSeed } from '../../src/common/testing/hostile-input';
-import { FuzzRequest, Operation, operationsOf, readDocument, requestArb } from './openapi-requests';
+import { fuzzSeed } from '../utils/hostile-input';
+import { FuzzRequest, Operation, operationsOf, readDocument, requestArb, sweepRequests } from './openapi-requests';
 import { contractProblem } from './response-checks';
 
 /**
@@ -25,7 +25,8 @@ import { contractProblem } from './response-checks';
  * PostgreSQL and Redis: random and hostile path parameters, query strings and bodies (schema values as they are
  * and mutated, curated examples mutated, invalid JSON, wrong content types, empty bodies, deep nesting). No
  * request may get a 5xx or crash the process; every error has the documented shape, and every 400 / 413 / 415
- * names its fields. FUZZ_RUNS requests per operation (default 25); FUZZ_SEED reproduces a run.
+ * names its fields. FUZZ_RUNS requests per operation (default 25); FUZZ_SEED reproduces a run. Before the random
+ * requests, a systematic sweep gives every query parameter each invalid address and sets every body field to null.
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
@@ -121,6 +122,35 @@ describe('random requests to every OpenAPI operation', () => {
     }
   }
 
+  const describeFailure = (request: FuzzRequest, res: Awaited<ReturnType<NestFastifyApplication['inject']>>, problem: string) => {
+    const logged = loggedErrors.get(String(res.headers['x-request-id']));
+    const stack = logged instanceof Error ? `\nserver error: ${logged.stack}` : '';
+    const sentPayload = request.payload === undefined ? '' : `\npayload: ${request.payload.slice(0, 1000)}`;
+    return (
+      `${problem}\n${request.method} ${request.url.slice(0, 500)} (auth: ${request.auth}, headers: ${JSON.stringify(request.headers)})${sentPayload}` +
+      `\n→ ${res.statusCode} ${JSON.stringify(res.headers).slice(0, 300)} ${res.body.slice(0, 300)}${stack}`
+    );
+  };
+
+  // existing ids in the path, so that a null or a bad address reaches the service and the database, not a 404
+  it.each(operations.map((op) => [`${op.method} ${op.path}`, op] as const))('sweep: invalid addresses and nulls, %s', async (_name, op) => {
+    const pool = pools[op.path.split('/')[3] ?? ''] ?? [];
+    const ids = op.pathParams.map(() => pool[0] ?? '00000000-0000-4000-8000-000000000000');
+    const failures: string[] = [];
+    for (const request of sweepRequests(op, document, ids)) {
+      const res = await app.inject({
+        method: request.method,
+        url: request.url,
+        headers: { ...(await headersFor(op, request)), ...request.headers },
+        payload: request.payload,
+      });
+      const problem = contractProblem(op, request, res);
+      if (problem) failures.push(describeFailure(request, res, problem));
+    }
+    expect(failures).toEqual([]);
+    expect(processErrors).toEqual([]);
+  }, 120_000);
+
   it.each(operations.map((op) => [`${op.method} ${op.path}`, op] as const))('%s', async (_name, op) => {
     const pool = pools[op.path.split('/')[3] ?? ''] ?? [];
     const property = fc.asyncProperty(requestArb(op, document, pool), async (request) => {
@@ -131,14 +161,7 @@ describe('random requests to every OpenAPI operation', () => {
         payload: request.payload,
       });
       const problem = contractProblem(op, request, res);
-      if (!problem) return;
-      const logged = loggedErrors.get(String(res.headers['x-request-id']));
-      const stack = logged instanceof Error ? `\nserver error: ${logged.stack}` : '';
-      const sentPayload = request.payload === undefined ? '' : `\npayload: ${request.payload.slice(0, 1000)}`;
-      throw new Error(
-        `${problem}\n${request.method} ${request.url.slice(0, 500)} (auth: ${request.auth}, headers: ${JSON.stringify(request.headers)})${sentPayload}` +
-          `\n→ ${res.statusCode} ${JSON.stringify(res.headers).slice(0, 300)} ${res.body.slice(0, 300)}${stack}`,
-      );
+      if (problem) throw new Error(describeFailure(request, res, problem));
     });
     try {
       await fc.assert(property, { numRuns: RUNS, seed: SEED, includeErrorInReport: true, endOnFailure: true });

@@ -1,8 +1,8 @@
 import { parse as parseQuery } from 'fast-querystring';
 import type { Response as InjectResponse } from 'light-my-request';
 import { ErrorCode } from '../../src/core/domain-error';
-import { namesAField } from '../../src/common/testing/field-names';
-import { ownObject } from '../../src/common/testing/hostile-input';
+import { namesAField } from '../utils/field-names';
+import { ownObject } from '../utils/hostile-input';
 import { FuzzRequest, Operation } from './openapi-requests';
 
 const ERROR_KEYS = new Set(['status_code', 'error', 'message', 'details', 'correlation_id']);

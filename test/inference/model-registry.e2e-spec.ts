@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { Role } from '../../src/core/permissions';
 import { createTestApp, testConfig } from '../utils/create-test-app';
 import { bearer, createApiKey, createUser, login, Session } from '../utils/factories';
-import { CIC_SAMPLE, featuresOf, readFixtureRows } from '../utils/fixtures';
+import { CIC_SAMPLE, featuresOf, FIXTURES, readFixtureRows } from '../utils/fixtures';
+import { openApiValidator } from '../utils/openapi-validator';
 
 describe('model registry', () => {
   let app: NestFastifyApplication;
@@ -20,7 +21,7 @@ describe('model registry', () => {
     app.inject({ method: 'POST', url: `/api/v1/inference${url}`, headers: bearer(s.access_token), payload });
 
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ DATASETS_DIR: FIXTURES });
     await app.get(DataSource).query(`DELETE FROM model_versions WHERE artifact_path <> $1`, [defaultDir]);
     admin = await login(app, await createUser(app, { role: Role.ADMIN }));
     viewer = await login(app, await createUser(app, { role: Role.VIEWER }));
@@ -39,6 +40,10 @@ describe('model registry', () => {
     expect(models).toEqual([expect.objectContaining({ version: defaultVersion, is_active: true })]);
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain(`ml_model_info{version="${defaultVersion}",backend="${status.backend}"} 1`);
+    // the dashboard names the backend the model runs on, as health does
+    const overview = (await app.inject({ method: 'GET', url: '/api/v1/stats/overview', headers: bearer(viewer.access_token) })).json();
+    expect(overview.model).toMatchObject({ version: defaultVersion, backend: status.backend });
+    expect(models[0].backend).toBe(status.backend);
   });
 
   it('activates a version and runs a shadow version beside it, exporting their agreement', async () => {
@@ -93,7 +98,11 @@ describe('model registry', () => {
     expect(progress.some((p) => p.epoch === 1)).toBe(true);
     const registered = progress.find((p) => p.stage === 'registered') as { version: string } & (typeof events)[number];
     const models = (await get('/models')).json();
-    expect(models.find((m: { version: string }) => m.version === registered.version)).toMatchObject({ is_active: false });
+    const retrained = models.find((m: { version: string }) => m.version === registered.version);
+    expect(retrained).toMatchObject({ is_active: false, data_summary: { job_id: jobId, feedback: true } });
+    // metrics and data summary exactly as openapi.json describes them, for the shipped and the retrained version
+    const validate = openApiValidator();
+    expect(models.flatMap((m: object) => validate('ModelVersionDto', m))).toEqual([]);
     expect((await get('/model-status')).json().version).toBe(defaultVersion);
     expect((await post('/retrain', { data_path: '/no/such/file.csv' })).json().details[0].field).toBe('data_path');
   }, 180_000);

@@ -1,8 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { AlertCandidate, planAlerts, raiseAlerts } from '../../src/flows/ingest/alert-dedup.writer';
-import { FlowRow } from '../../src/inference/pipeline';
+import { AlertCandidate, planAlerts, raiseAlerts } from '../../src/alerts/ingest/alert-ingest.writer';
+import { FlowRow } from '../../src/core/features';
 import { createTestApp } from '../utils/create-test-app';
 import { createApiKey } from '../utils/factories';
 import { readFixtureRows, sensorFlow } from '../utils/fixtures';

@@ -1,6 +1,6 @@
 import { beginReservingFlowIds, copyEncodedFlows, encodeFlows, FlowBatchContext } from '../../src/flows/ingest/flow-copy.writer';
 import { ValidatedFlow } from '../../src/flows/ingest/flow-input';
-import { Verdict } from '../../src/flows/ingest/verdict';
+import { Verdict } from '../../src/inference/verdict';
 import { sharedDatabaseClient } from '../setup/test-database';
 
 /** Flows written with the binary COPY come back from PostgreSQL exactly as they were given, field by field. */

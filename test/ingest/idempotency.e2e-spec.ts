@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { FlowPartitionsService } from '../../src/flows/flow-partitions.service';
-import { FlowRow } from '../../src/inference/pipeline';
+import { FlowRow } from '../../src/core/features';
 import { createTestApp } from '../utils/create-test-app';
 import { createApiKey } from '../utils/factories';
 import { readFixtureRows, sensorFlow } from '../utils/fixtures';
@@ -19,7 +19,9 @@ describe('ingest with an Idempotency-Key', () => {
   const run = randomUUID().slice(0, 8);
   const attackRow = () => rows.findIndex((r) => r.label === 'DDoS');
 
-  /** A batch with one attack flow from `src` and a benign one, flow ids unique to `name`, to this spec's destination. */
+  /**
+   * A batch with one attack flow from `src` and a benign one, flow ids unique to `name`, to this spec's destination.
+   */
   const batch = (name: string, src: string) => ({
     flows: [
       sensorFlow(rows[attackRow()], 1, { flowId: `idem-${run}-${name}-a`, srcIp: src, dstIp: DESTINATION }),

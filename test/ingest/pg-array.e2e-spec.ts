@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { pgArray } from '../../src/flows/ingest/pg-array';
+import { pgArray } from '../../src/infra/database/pg-array';
 import { sharedDatabaseClient } from '../setup/test-database';
 
 /** PostgreSQL reads pgArray's literals as the same arrays as node-pg's own encoding of the values. */

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { addToRollups, RollupInput } from '../../src/flows/ingest/stats-rollup.writer';
+import { addToRollups, RollupInput } from '../../src/stats/stats-rollups.writer';
 import { sharedDatabaseClient } from '../setup/test-database';
 
 /**

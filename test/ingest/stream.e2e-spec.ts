@@ -1,8 +1,12 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../../src/auth/api-keys/api-keys.service';
+import { SYSTEM_ACTOR } from '../../src/common/auth/principal';
 import { Role } from '../../src/core/permissions';
 import { IngestService } from '../../src/flows/ingest/ingest.service';
 import { StreamBatchService } from '../../src/flows/stream/stream-batch.service';
@@ -11,11 +15,11 @@ import { compareEntryIds, StreamEntry } from '../../src/flows/stream/stream-entr
 import { StreamLedgerRepository } from '../../src/flows/stream/stream-ledger.repository';
 import { entriesOfRead, pendingSummaryOf, recordOf } from '../../src/flows/stream/stream-replies';
 import { ReadinessRegistry } from '../../src/infra/health/readiness.registry';
-import { FlowRow } from '../../src/inference/pipeline';
+import { FlowRow } from '../../src/core/features';
 import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 import { createTestApp } from '../utils/create-test-app';
 import { bearer, createUser, login } from '../utils/factories';
-import { readFixtureRows, sensorFlow } from '../utils/fixtures';
+import { FIXTURES, readFixtureRows, sensorFlow } from '../utils/fixtures';
 
 jest.setTimeout(40_000);
 
@@ -120,6 +124,25 @@ describe('Redis Streams ingest', () => {
     expect(await count(`SELECT count(*) AS n FROM stream_ingested WHERE stream = $1 AND entry_id = ANY($2)`, [KEYS.in, ids])).toBe(ids.length);
   });
 
+  it('takes features in another CICFlowMeter dialect (the corrected meter names of real rows)', async () => {
+    const sensor = randomUUID();
+    const path = join(FIXTURES, 'cicids2017-improved-sample.csv');
+    const [headerLine, ...lines] = readFileSync(path, 'utf8').split('\r\n').filter(Boolean);
+    const header = headerLine.split(',');
+    const expected = (await readFixtureRows(path)).slice(0, 5);
+    const flows = lines.slice(0, 5).map((line, i) => ({
+      flow_id: `stream-${run}-corrected-${i}`,
+      features: Object.fromEntries(line.split(',').map((cell, c) => [header[c], cell])),
+    }));
+    const id = await add('flows', JSON.stringify(flows), 'sensor', sensor);
+    await waitFor('the corrected-dialect entry', outputs, (o) => o.has(id));
+    const stored: { flow_id: string; raw_features: number[] }[] = await db.query(
+      `SELECT flow_id, raw_features FROM flows WHERE sensor_id = $1 ORDER BY flow_id`,
+      [sensor],
+    );
+    expect(stored.map((f) => f.raw_features.map(Number))).toEqual(expected.map((r) => Array.from(r.features)));
+  });
+
   it('recovers a consumer that died mid-batch: XAUTOCLAIM, and every entry stored exactly once', async () => {
     const sensor = randomUUID();
     const fixture = rows.slice(0, 8);
@@ -182,7 +205,8 @@ describe('Redis Streams ingest', () => {
       ['bad address', ['flow', JSON.stringify({ ...good, src_ip: '999.1.1.1' })], /flow\.src_ip: must be an IPv4 or IPv6 address/],
       ['missing features', ['flows', JSON.stringify([good, { src_ip: '198.18.74.9' }])], /flows\[1\]\.features/],
       ['no flow field', ['hello', 'world'], /exactly one of the fields flow and flows/],
-      ['bad sensor', ['flow', JSON.stringify(good), 'sensor', 'not-a-uuid'], /sensor: must be a UUID/],
+      ['unknown sensor', ['flow', JSON.stringify(good), 'sensor', 'not-a-key'], /^sensor: no API key in force has the id or name "not-a-key"/],
+      ['blank sensor', ['flow', JSON.stringify(good), 'sensor', ' '], /^sensor: must be the sensor's API key id \(a UUID\) or name/],
     ];
     const badIds: string[] = [];
     for (const [, fields] of bad) badIds.push(await add(...fields));
@@ -203,6 +227,26 @@ describe('Redis Streams ingest', () => {
     expect(await flowsOfSensor(sensor)).toBe(1);
     const deadIds = new Set(dead.map((x) => x.entry_id));
     expect(deadIds.has(goodId)).toBe(false);
+  });
+
+  it('takes the sensor as its API key id or name: a name is stored as the key id, a name two keys share is refused', async () => {
+    const keys = app.get(ApiKeysService);
+    const name = `edge-${run}`;
+    const { key } = await keys.create(SYSTEM_ACTOR, name, null);
+    const twin = `twin-${run}`;
+    await keys.create(SYSTEM_ACTOR, twin, null);
+    await keys.create(SYSTEM_ACTOR, twin, null);
+    const byName = await add('flow', JSON.stringify(flowOf(rows[1], 1, 78)), 'sensor', name);
+    const byId = await add('flow', JSON.stringify(flowOf(rows[2], 2, 78)), 'sensor', key.id.toUpperCase());
+    const shared = await add('flow', JSON.stringify(flowOf(rows[3], 3, 78)), 'sensor', twin);
+    await waitFor('the named and the id entries', outputs, (o) => o.has(byName) && o.has(byId));
+    expect(await flowsOfSensor(key.id)).toBe(2);
+    const dead = await waitFor(
+      'the shared name refused',
+      async () => (await redis.xrange(KEYS.dead, '-', '+')).map(([, f]) => record(f)).filter((d) => d.entry_id === shared),
+      (d) => d.length === 1,
+    );
+    expect(dead[0].reason).toBe(`sensor: 2 API keys in force are named "${twin}": give the key's id`);
   });
 
   it('dead-letters an entry whose ingest keeps failing, without holding up the others', async () => {

@@ -50,15 +50,18 @@ describe('network API (dry-run firewall)', () => {
     await eventually('active', async () => (await statusOf(app, first.id)) === 'active');
     const shorter = await as('POST', '/network/block-ip', { ip: '198.51.100.8', duration: 60, reason: 'again' });
     expect(shorter.statusCode).toBe(200);
-    expect(shorter.json()).toMatchObject({ id: first.id, expires_at: first.expires_at });
+    expect(shorter.json()).toMatchObject({ id: first.id, expires_at: first.expires_at, duration_seconds: 300 });
     const longer = await as('POST', '/network/block-ip', { ip: '198.51.100.8/32', duration: 3000, reason: 'longer' });
     expect(longer.statusCode).toBe(200);
     expect(longer.json().id).toBe(first.id);
+    // the duration that set the new expiry, in the answer and in the stored action
+    expect(longer.json().duration_seconds).toBe(3000);
+    expect((await as('GET', `/network/actions/${first.id}`)).json().duration_seconds).toBe(3000);
     expect(Date.parse(longer.json().expires_at)).toBeGreaterThan(Date.parse(first.expires_at) + 2_000_000);
     await eventually('timeout extended in the firewall', async () =>
       (await dryRun(app).list()).addresses.find((a) => a.target === '198.51.100.8' && a.expiresInSec! > 2900));
     const permanent = await as('POST', '/network/block-ip', { ip: '198.51.100.8', reason: 'forever' });
-    expect(permanent.json()).toMatchObject({ id: first.id, expires_at: null });
+    expect(permanent.json()).toMatchObject({ id: first.id, expires_at: null, duration_seconds: null });
     const rows = await db(app).query(`SELECT count(*)::int AS n FROM network_actions WHERE target = '198.51.100.8'`);
     expect(rows[0].n).toBe(1);
     const audits = await db(app).query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'network.block.extend' AND target_id = $1`, [first.id]);
@@ -111,6 +114,47 @@ describe('network API (dry-run firewall)', () => {
       expect([ip, res.statusCode]).toEqual([ip, 400]);
       expect(res.json().details).toEqual([{ field: 'ip', reason: expect.stringMatching(/^(touches_loopback|whole_internet)$/) }]);
     }
+  });
+
+  it('refuses special-purpose targets with 400 naming the field and the reason, even forced, and none reaches the firewall', async () => {
+    const never: [string, string][] = [
+      ['0.0.0.0', 'unspecified'], ['0.0.0.0/8', 'unspecified'], ['0.0.0.0/32', 'unspecified'],
+      ['::', 'unspecified'], ['::/128', 'unspecified'],
+      ['::127.0.0.1', 'embedded_loopback'], ['::127.0.0.0/104', 'embedded_loopback'],
+      ['64:ff9b::7f00:1', 'embedded_loopback'], ['64:ff9b::7f00:0/104', 'embedded_loopback'], ['64:ff9b::127.0.0.1', 'embedded_loopback'],
+      ['64:ff9b:1::7f00:1', 'embedded_loopback'], ['2002:7f00:1::', 'embedded_loopback'], ['2001:0:7f00:1::1', 'embedded_loopback'],
+      ['255.255.255.255', 'broadcast'], ['255.255.255.255/32', 'broadcast'], ['255.255.255.0/24', 'broadcast'],
+      ['224.0.0.1', 'multicast'], ['224.0.0.0/4', 'multicast'], ['ff02::1', 'multicast'], ['64:ff9b::e000:1', 'embedded_multicast'],
+    ];
+    for (const [ip, reason] of never) {
+      for (const who of [s.security, s.admin]) {
+        const res = await caller(app, who)('POST', '/network/block-ip', { ip, reason: 'no', ...(who === s.admin ? { force: true } : {}) });
+        expect([ip, res.statusCode, res.json().details]).toEqual([ip, 400, [{ field: 'ip', reason }]]);
+        expect(res.json().message).toMatch(/never blocked$/);
+      }
+    }
+    const forcible: [string, string][] = [
+      ['169.254.169.254', 'link_local'], ['169.254.0.0/16', 'link_local'], ['fe80::1', 'link_local'],
+      ['240.0.0.1', 'reserved'], ['64:ff9b::a9fe:a9fe', 'embedded_link_local'], ['2002::/16', 'embeds_special_purpose'],
+    ];
+    for (const [ip, reason] of forcible) {
+      const res = await as('POST', '/network/block-ip', { ip, reason: 'not without force' });
+      expect([ip, res.statusCode, res.json().details]).toEqual([ip, 400, [{ field: 'ip', reason }]]);
+      expect(res.json().message).toMatch(/unless an admin forces it/);
+    }
+    expect((await as('POST', '/network/block-ip', { ip: '169.254.169.254', reason: 'metadata', force: true })).statusCode).toBe(403);
+    const held = await firewallTargets(app);
+    for (const [ip] of [...never, ...forcible]) expect([ip, held.some((t) => t === ip)]).toEqual([ip, false]);
+    const rows = await db(app).query(`SELECT count(*)::int AS n FROM network_actions WHERE target = ANY($1)`, [[...never, ...forcible].map(([ip]) => ip)]);
+    expect(rows[0].n).toBe(0);
+
+    const forced = await caller(app, s.admin)('POST', '/network/block-ip', { ip: '169.254.169.254', reason: 'metadata abuse', duration: 30, force: true });
+    expect(forced.statusCode).toBe(201);
+    await eventually('forced link-local block applied', async () => (await statusOf(app, forced.json().id)) === 'active');
+    expect(await firewallTargets(app)).toContain('169.254.169.254');
+    const [audit] = await db(app).query(`SELECT details FROM audit_log WHERE action = 'network.block' AND target_id = $1`, [forced.json().id]);
+    expect(audit.details).toMatchObject({ forced: true, overridden: ['special_purpose: 169.254.0.0/16 (link_local)'] });
+    await caller(app, s.admin)('DELETE', `/network/unblock/${forced.json().id}`);
   });
 
   it('refuses protected targets with 409 naming each reason; only an admin may force them', async () => {

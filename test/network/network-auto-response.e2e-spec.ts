@@ -106,7 +106,7 @@ describe('auto-response to alerts', () => {
     raise(loopback);
     await eventually('notes', async () => (await notes(partner.id)).length && (await notes(loopback.id)).length);
     expect((await notes(partner.id))[0].body).toMatch(/^Automatic response refused: Refusing to block 198\.18\.60\.9: it covers 198\.18\.60\.0\/24/);
-    expect((await notes(loopback.id))[0].body).toMatch(/refused: Loopback can never be blocked/);
+    expect((await notes(loopback.id))[0].body).toMatch(/refused: 127\.0\.0\.1 is in 127\.0\.0\.0\/8, loopback \(RFC 1122\): never blocked$/);
     expect(await actionsOf(partner.id)).toEqual([]);
     const denied = await db(app).query(`SELECT target_id, outcome FROM audit_log WHERE action = 'network.auto_response' AND target_id = ANY($1)`, [[partner.id, loopback.id]]);
     expect(denied.map((d: { outcome: string }) => d.outcome)).toEqual(['denied', 'denied']);

@@ -10,7 +10,7 @@ import { REDIS_CLIENT } from '../../src/infra/redis/redis.constants';
 import { FirewallDriver } from '../../src/network/firewall';
 import { NetworkEvents } from '../../src/network/network.events';
 import { NetworkEnvelope } from './utils/event-recorder';
-import { NetworkTestEnv, Sessions, caller, db, deleteKeys, dryRun, eventually, firewallTargets, reconcile, sessions, statusOf } from './utils/network-test-app';
+import { NetworkTestEnv, Sessions, caller, db, deleteKeys, driftCount, dryRun, eventually, firewallTargets, reconcile, sessions, statusOf } from './utils/network-test-app';
 
 jest.setTimeout(30_000);
 
@@ -45,8 +45,8 @@ describe('reconciler: the firewall follows the database (dry-run driver, 1 s int
   it('restores an entry removed from the firewall by hand and removes one added by hand, counting the drift', async () => {
     const action = (await as('POST', '/network/block-ip', { ip: '198.51.100.40', duration: 600, reason: 'drift' })).json();
     await eventually('applied', async () => (await firewallTargets(app)).includes('198.51.100.40'));
-    const missingBefore = await metric(app, /ids_firewall_drift_total\{kind="missing"\} (\d+)/);
-    const unexpectedBefore = await metric(app, /ids_firewall_drift_total\{kind="unexpected"\} (\d+)/);
+    const missingBefore = await driftCount(app, 'set_member', 'missing', 'reconciler');
+    const unexpectedBefore = await driftCount(app, 'set_member', 'unexpected', 'reconciler');
 
     await dryRun(app).unblockAddress(parseTarget('198.51.100.40'));
     await dryRun(app).blockPort(4444, 'udp');
@@ -56,8 +56,8 @@ describe('reconciler: the firewall follows the database (dry-run driver, 1 s int
       return held.includes('198.51.100.40') && !held.includes('4444/udp');
     }, 4000);
     expect(await statusOf(app, action.id)).toBe('active');
-    expect(await metric(app, /ids_firewall_drift_total\{kind="missing"\} (\d+)/)).toBeGreaterThan(missingBefore);
-    expect(await metric(app, /ids_firewall_drift_total\{kind="unexpected"\} (\d+)/)).toBeGreaterThan(unexpectedBefore);
+    expect(await driftCount(app, 'set_member', 'missing', 'reconciler')).toBe(missingBefore + 1);
+    expect(await driftCount(app, 'set_member', 'unexpected', 'reconciler')).toBe(unexpectedBefore + 1);
     expect(await metric(app, /ids_firewall_rules\{kind="address"\} (\d+)/)).toBeGreaterThanOrEqual(1);
     expect(await metric(app, /ids_network_actions_total\{type="block_ip",outcome="created"\} (\d+)/)).toBeGreaterThanOrEqual(1);
     expect(await metric(app, /ids_network_job_duration_seconds_count\{job="apply",outcome="success"\} (\d+)/)).toBeGreaterThanOrEqual(1);

@@ -41,7 +41,8 @@ interface Dashboard {
 }
 
 const promtool = spawnSync('promtool', ['--version']).error ? null : 'promtool';
-const withPromtool = promtool ? it : it.skip;
+// under CI=true a missing promtool fails these tests (.ci/run installs it) instead of skipping them
+const withPromtool = promtool || process.env.CI === 'true' ? it : it.skip;
 if (!promtool) process.stderr.write('promtool is not installed (Debian package "prometheus"): the promtool checks of the ops kit are skipped\n');
 
 function runPromtool(...args: string[]): { status: number | null; output: string } {

@@ -9,7 +9,7 @@ import { QUEUES } from '../../src/infra/queues/queues';
 import { TEST_REDIS_URL } from '../setup/test-database';
 import { CIC_SAMPLE, featuresOf, readFixtureRows } from '../utils/fixtures';
 import { createApiKeyOverHttp, IsolatedStorage, loginOverHttp, pollUntil, ProcessExit, ServerProcess } from '../utils/server-process';
-import { FlowRow } from '../../src/inference/pipeline';
+import { FlowRow } from '../../src/core/features';
 
 const ADMIN = { email: 'admin@shutdown.test', password: 'graceful-shutdown-pw-1' };
 const SHUTDOWN_TIMEOUT_MS = 20_000;

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { FlowRow } from '../../src/inference/pipeline';
+import { FlowRow } from '../../src/core/features';
 import { readFixtureRows, sensorFlow } from '../utils/fixtures';
 import { createApiKeyOverHttp, loginOverHttp, pollUntil, ServerProcess } from '../utils/server-process';
 import { PrivatePostgres, PrivateRedis, startPostgres, startRedis } from '../utils/services';
@@ -152,12 +152,12 @@ describe('PostgreSQL outage during steady ingest', () => {
         DATABASE_URL: databaseUrl,
         REDIS_URL: redis.url,
         ADMIN_EMAIL: 'admin@example.test',
-        ADMIN_PASSWORD: 'outage-admin-password',
+        ADMIN_PASSWORD: 'outage-drill-passphrase',
         REDIS_KEY_PREFIX: PREFIX,
         LOG_LEVEL: 'warn',
       },
     });
-    const token = await loginOverHttp(app.url, 'admin@example.test', 'outage-admin-password');
+    const token = await loginOverHttp(app.url, 'admin@example.test', 'outage-drill-passphrase');
     const secret = await createApiKeyOverHttp(app.url, token, 'outage-sensor');
     rows = await readFixtureRows();
     load = new SteadyIngest(app.url, secret, rows, `pg-${randomUUID().slice(0, 8)}`);

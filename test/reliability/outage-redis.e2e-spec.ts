@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { FlowRow } from '../../src/inference/pipeline';
-import { CIC_GENERATED_SAMPLE, CIC_SAMPLE, readFixtureRows, sensorFlow } from '../utils/fixtures';
+import { FlowRow } from '../../src/core/features';
+import { CIC_GENERATED_SAMPLE, CIC_SAMPLE, FIXTURES, readFixtureRows, sensorFlow } from '../utils/fixtures';
 import { createApiKeyOverHttp, loginOverHttp, pollUntil, ServerProcess } from '../utils/server-process';
 import { PrivatePostgres, PrivateRedis, RedisOptions, startPostgres, startRedis } from '../utils/services';
 
@@ -18,7 +18,7 @@ const RECOVERY_BUDGET_MS = 30_000;
 const FAST_MS = 3_000;
 const PREFIX = 'ids-outage';
 const OUTAGE_ATTACKER = '198.18.9.250';
-const ADMIN = { email: 'admin@example.test', password: 'outage-admin-password' };
+const ADMIN = { email: 'admin@example.test', password: 'outage-drill-passphrase' };
 
 interface Answer {
   status: number;
@@ -54,6 +54,7 @@ class Rig {
         FIREWALL_DRIVER: 'dry-run',
         FIREWALL_JOB_BACKOFF_MS: '200',
         IMPORT_DIR: this.importDir,
+        DATASETS_DIR: FIXTURES,
         ...env,
       },
     });

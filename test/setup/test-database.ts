@@ -3,8 +3,13 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 
-/** The machine's PostgreSQL server the tests use (each run creates its own database on it). */
-export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The PostgreSQL server the tests use (each run creates its own database on it): the machine's, or the embedded
+ * one the global setup starts when none answers there (it then sets TEST_PG_ADMIN_URL).
+ */
+export function testPgAdminUrl(): string {
+  return process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
@@ -34,7 +39,7 @@ export async function deleteRedisKeys(pattern: string): Promise<number> {
 }
 
 export function databaseUrl(name: string): string {
-  const url = new URL(TEST_PG_ADMIN_URL);
+  const url = new URL(testPgAdminUrl());
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -51,7 +56,7 @@ export function sharedDatabaseClient(): Client {
 }
 
 export async function createDatabase(name: string): Promise<string> {
-  const client = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  const client = new Client({ connectionString: testPgAdminUrl() });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE "${name}"`);
@@ -62,7 +67,7 @@ export async function createDatabase(name: string): Promise<string> {
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  const client = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  const client = new Client({ connectionString: testPgAdminUrl() });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -145,6 +145,31 @@ describe('statistics', () => {
       );
     });
 
+    it('covers exactly the last hour with range=1h: whole hours from the rollup, the partial ones from the flows', async () => {
+      const now = Date.now();
+      const inside = new Date(now - 30 * 60_000);
+      const outside = new Date(now - 61 * 60_000); // in the hour the hourly rollup used to add whole
+      const hour = (t: Date) => new Date(Math.floor(t.getTime() / 3_600_000) * 3_600_000);
+      // as the ingest pipeline leaves them: the flows, and the hourly rollup counting them
+      await db.query(
+        `INSERT INTO flows (received_at, src_ip, dst_ip, source, raw_features) VALUES
+           ($1, '192.0.2.10', '192.0.2.99', 'api', '{}'), ($1, '192.0.2.10', '192.0.2.99', 'api', '{}'),
+           ($2, '192.0.2.20', '192.0.2.99', 'api', '{}')`,
+        [inside, outside],
+      );
+      await db.query(
+        `INSERT INTO stats_sources_hour (bucket, direction, ip, flows, alerts) VALUES
+           ($1, 'src', '192.0.2.10', 2, 0), ($2, 'src', '192.0.2.20', 1, 0)`,
+        [hour(inside), hour(outside)],
+      );
+      const body = await get('top-sources?range=1h');
+      expect(Date.parse(body.to) - Date.parse(body.from)).toBe(3_600_000);
+      expect(Date.parse(body.to)).toBeGreaterThanOrEqual(now);
+      expect(body.items).toEqual([{ ip: '192.0.2.10', flows: 2, alerts: 0 }]);
+      const destinations = await get('top-destinations?range=1h');
+      expect(destinations.items).toEqual([{ ip: '192.0.2.99', flows: 2, alerts: 0 }]);
+    });
+
     it('ranks source and destination addresses by alerts, then flows', async () => {
       const sources = await get('top-sources?from=2001-03-04T10:00:00Z&to=2001-03-04T14:00:00Z');
       expect(sources).toEqual({

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AlertEntity, AlertStatus, RiskLevel } from '../../src/alerts/alert.entity';
-import { FEATURE_COUNT } from '../../src/inference/pipeline/feature-names';
+import { FEATURE_COUNT } from '../../src/core/features/feature-names';
 
 /** A tag unique to one test: put it in `modelVersion` and filter by `model_version` to see only that test's alerts. */
 export const uniqueTag = (prefix = 't') => `${prefix}-${randomUUID().slice(0, 12)}`;
@@ -87,7 +87,10 @@ export async function createFlow(app: NestFastifyApplication, attrs: FlowAttrs =
   return row;
 }
 
-/** An alert raised by a flow: the flow links to the alert and the alert to the flow (by id and received_at, in milliseconds as ingest writes them). */
+/**
+ * An alert raised by a flow: the flow links to the alert and the alert to the flow (by id and received_at, in
+ * milliseconds as ingest writes them).
+ */
 export async function createAlertWithFlow(
   app: NestFastifyApplication,
   attrs: Partial<AlertEntity> = {},

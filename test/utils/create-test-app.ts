@@ -1,10 +1,19 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { TEST_REDIS_URL, testRedisPrefix } from '../setup/test-database';
 
+/**
+ * This spec file's own Redis key prefix (under the run's): the apps of one file share queues, and no app picks up a
+ * job another file queued, so that closing it never waits for someone else's long job.
+ */
+const FILE_REDIS_PREFIX = testRedisPrefix(
+  `-${basename(expect.getState().testPath ?? 'spec').replace(/\.e2e-spec\.ts$/, '')}-${randomUUID().slice(0, 8)}`,
+);
 
-/** Configuration for an application under test: the run's own database and Redis key prefix, quiet logs. */
+/** Configuration for an application under test: the run's own database, the file's Redis key prefix, quiet logs. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the e2e specs through jest (global setup)');
@@ -13,9 +22,11 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_URL: url,
     DATABASE_MIGRATIONS_RUN: 'false',
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: testRedisPrefix(),
+    REDIS_KEY_PREFIX: FILE_REDIS_PREFIX,
     REDIS_AUTOSTART: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // specs write rollups of 2001: an hourly prune falling inside a run must not delete them
+    STATS_RETENTION_DAYS: '36500',
     ...overrides,
   });
 }

@@ -1,6 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../../src/auth/api-keys/api-keys.service';
+import { RefreshTokensRepository } from '../../src/auth/refresh-tokens.repository';
+import { TokenService } from '../../src/auth/token.service';
+import { BouncerKeysService } from '../../src/auth/bouncer-keys/bouncer-keys.service';
 import { SYSTEM_ACTOR } from '../../src/common/auth/principal';
 import { Role } from '../../src/core/permissions';
 import { UsersService } from '../../src/users/users.service';
@@ -37,8 +40,26 @@ export async function createUserSession(app: NestFastifyApplication, role: Role)
   return { user, session: await login(app, user) };
 }
 
+/**
+ * An access token of a new, live session of `user` (a refresh family row, as a login makes), without the cost of
+ * a login's password hash. `ver` is the user's token version.
+ */
+export async function sessionToken(app: NestFastifyApplication, user: Pick<TestUser, 'id' | 'role'>, ver = 0): Promise<string> {
+  const sid = randomUUID();
+  const expiresAt = new Date(Date.now() + 3_600_000);
+  const refreshTokens = app.get(RefreshTokensRepository);
+  await refreshTokens.insert(refreshTokens.manager, {
+    userId: user.id, familyId: sid, tokenHash: randomBytes(32).toString('hex'), expiresAt, familyExpiresAt: expiresAt,
+  });
+  return app.get(TokenService).signAccess({ sub: user.id, sid, ver, role: user.role });
+}
+
 export async function createApiKey(app: NestFastifyApplication, name = `sensor-${randomUUID().slice(0, 6)}`): Promise<string> {
   return (await app.get(ApiKeysService).create(SYSTEM_ACTOR, name, null)).secret;
+}
+
+export async function createBouncerKey(app: NestFastifyApplication, name = `bouncer-${randomUUID().slice(0, 6)}`): Promise<string> {
+  return (await app.get(BouncerKeysService).create(SYSTEM_ACTOR, name)).secret;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

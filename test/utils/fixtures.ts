@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { FEATURE_NAMES, FlowCsvReader, FlowRow } from '../../src/inference/pipeline';
+import { FEATURE_NAMES, FlowCsvReader, FlowRow } from '../../src/core/features';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 export const CIC_SAMPLE = join(FIXTURES, 'cicids2017-sample.csv');

@@ -31,7 +31,7 @@ export function routeTable(app: NestFastifyApplication): RouteInfo[] {
         const verb = Reflect.getMetadata(METHOD_METADATA, handler);
         if (sub === undefined || verb === undefined) continue;
         const raw = join(String(base), String(sub));
-        const prefixed = UNPREFIXED_ROUTES.includes(raw.slice(1)) ? raw : join(API_PREFIX, raw);
+        const prefixed = UNPREFIXED_ROUTES.some((route) => join('/', route) === raw) ? raw : join(API_PREFIX, raw);
         const targets = [handler, type];
         const permission = reflector.getAllAndOverride<Permission>(PERMISSION_KEY, targets);
         const access: RouteInfo['access'] = reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/http/field-validators';
 import { AlertStatus } from '../alert.entity';
 
 export const NOTE_MAX_LENGTH = 5000;
@@ -24,17 +25,24 @@ export class ChangeAlertStatusDto {
     maxLength: 64,
     description:
       'Only with status false_positive: the traffic’s real class (an attack type name, e.g. BENIGN or another attack). ' +
-      'Defaults to BENIGN. The alert’s flow is stored as a training example with this label.',
+      'Any spelling the flow pipeline reads is accepted (`Portscan`, `Web Attack – XSS`, `<attack> - Attempted` = ' +
+      'BENIGN) and stored canonical. Defaults to BENIGN. The alert’s flow is stored as a training example with this label.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   label?: string;
 }
 
 export class AssignAlertDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'An active user, or null to unassign' })
-  @ValidateIf((o: AssignAlertDto) => o.assignee_id !== null)
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: '^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$',
+    example: 'me',
+    description: 'An active user’s id, `me` (the signed-in caller), or null to unassign',
+  })
+  @ValidateIf((o: AssignAlertDto) => o.assignee_id !== null && o.assignee_id !== 'me')
   @IsUUID()
   assignee_id: string | null;
 }

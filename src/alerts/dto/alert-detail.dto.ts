@@ -28,15 +28,36 @@ export class AlertFlowDto {
   raw_features?: (number | null)[];
 }
 
+/** What a timeline entry records beyond its body and statuses; which fields are present follows from `kind`. */
+export class AlertTimelineDataDto {
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'assignment: the previous assignee' })
+  from?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'assignment: the new assignee' })
+  to?: string | null;
+  @ApiPropertyOptional({ example: 'BENIGN', description: 'status_change to false_positive: the class the analyst gave the flow' })
+  label?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'status_change: the labelled example stored from the flow' })
+  feedback_example_id?: string | null;
+  @ApiPropertyOptional({ description: 'status_change out of false_positive: the labelled example was withdrawn' })
+  feedback_withdrawn?: boolean;
+  @ApiPropertyOptional({ example: '198.51.100.7', description: 'auto_response: the source address the policy acted on' })
+  ip?: string;
+  @ApiPropertyOptional({ description: 'auto_response: the policy was in dry-run mode' }) dry_run?: boolean;
+  @ApiPropertyOptional({ description: 'auto_response in dry run: a real block would have been made' }) would_block?: boolean;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'auto_response: block duration in seconds; null: permanent' })
+  duration?: number | null;
+  @ApiPropertyOptional({ type: [String], description: 'auto_response: why the block was (or would be) refused' })
+  refused?: string[];
+}
+
 export class AlertTimelineEntryDto {
   @ApiProperty({ example: '311' }) id: string;
-  @ApiProperty({ example: 'status_change', description: 'status_change, assignment, note, or an entry of the detection pipeline' })
+  @ApiProperty({ enum: ['status_change', 'assignment', 'note', 'auto_response'], example: 'status_change' })
   kind: string;
   @ApiProperty({ nullable: true, type: String, description: 'The note, or the reason given for a status change' }) body: string | null;
   @ApiProperty({ type: String, enum: Object.values(AlertStatus), nullable: true }) from_status: AlertStatus | null;
   @ApiProperty({ type: String, enum: Object.values(AlertStatus), nullable: true }) to_status: AlertStatus | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'e.g. {from, to} of an assignment, {label} of feedback' })
-  data: Record<string, unknown>;
+  @ApiProperty({ type: AlertTimelineDataDto }) data: AlertTimelineDataDto;
   @ApiProperty({ enum: ['user', 'api_key', 'system'] }) actor_type: 'user' | 'api_key' | 'system';
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) actor_id: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;

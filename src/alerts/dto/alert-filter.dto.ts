@@ -9,11 +9,12 @@ import {
   IsOptional,
   IsString,
   isUUID,
+  Matches,
   MaxLength,
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
-import { tryParseTarget } from '../../core/net';
+import { IsAddressOrCidr, IsOptionalNotNull } from '../../common/http/field-validators';
 import { AlertStatus, RiskLevel } from '../alert.entity';
 
 export const TIME_RANGES = ['1h', '6h', '24h', '7d', '30d'] as const;
@@ -28,21 +29,10 @@ export function toList({ value }: TransformFnParams): unknown {
   return values.flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [v]));
 }
 
-/** An IPv4/IPv6 address or CIDR, through the strict parser of `core/net`. */
-export function IsAddressOrCidr(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isAddressOrCidr',
-      validator: {
-        validate: (value: unknown, args) => tryParseTarget(value, args?.property).ok,
-        defaultMessage: (args) => {
-          const result = tryParseTarget(args?.value, args?.property);
-          return `$property must be an IP address or CIDR (${result.ok ? 'invalid' : result.error.reason})`;
-        },
-      },
-    },
-    options,
-  );
+/** {@link toList}, ids upper-cased (`t1046` is `T1046`). */
+function toUpperList(params: TransformFnParams): unknown {
+  const list = toList(params);
+  return Array.isArray(list) ? list.map((v) => (typeof v === 'string' ? v.toUpperCase() : v)) : list;
 }
 
 export function IsAssigneeFilter(options?: ValidationOptions): PropertyDecorator {
@@ -85,6 +75,26 @@ export class AlertFilterDto {
   @MaxLength(128, { each: true })
   attack_type?: string[];
 
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['T1110'],
+    description: 'MITRE ATT&CK technique: one or several; a technique also finds its sub-techniques (T1110 → T1110.001)',
+  })
+  @IsOptional()
+  @Transform(toUpperList)
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_LIST_VALUES)
+  @Matches(/^T\d{4}(\.\d{3})?$/, { each: true, message: '$property must hold technique ids such as T1046 or T1110.001' })
+  technique?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['TA0006'], description: 'MITRE ATT&CK tactic: one or several' })
+  @IsOptional()
+  @Transform(toUpperList)
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_LIST_VALUES)
+  @Matches(/^TA\d{4}$/, { each: true, message: '$property must hold tactic ids such as TA0007' })
+  tactic?: string[];
+
   @ApiPropertyOptional({ enum: TIME_RANGES, description: 'Raised within this long before now (not with `from`/`to`)' })
   @IsOptional()
   @IsIn(TIME_RANGES)
@@ -101,12 +111,12 @@ export class AlertFilterDto {
   to?: string;
 
   @ApiPropertyOptional({ example: '198.18.0.0/15', description: 'Source address, or a CIDR the source lies in' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsAddressOrCidr()
   src_ip?: string;
 
   @ApiPropertyOptional({ example: '10.0.0.5', description: 'Destination address, or a CIDR the destination lies in' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsAddressOrCidr()
   dst_ip?: string;
 

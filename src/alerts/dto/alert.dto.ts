@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AlertEntity, AlertSource, AlertStatus, RiskLevel } from '../alert.entity';
+import { AlertAttackDto, toAlertAttackDtos } from './alert-attack.dto';
 
 export class ClassProbabilityDto {
   @ApiProperty({ example: 'DDoS' }) label: string;
@@ -37,6 +38,13 @@ export class AlertDto {
   @ApiProperty({ nullable: true, type: Number }) anomaly_score: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Source-specific evidence' })
   details: Record<string, unknown>;
+  @ApiProperty({
+    type: [AlertAttackDto],
+    description:
+      'MITRE ATT&CK techniques the alert stands for: its class\'s (docs/attack-mapping.md) or its Suricata rule\'s ' +
+      'metadata; empty for anomalies and rules without ATT&CK metadata',
+  })
+  attack: AlertAttackDto[];
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) assignee_id: string | null;
   @ApiProperty({ nullable: true, type: String }) resolution_reason: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) resolved_at: string | null;
@@ -71,6 +79,7 @@ export function toAlertDto(a: AlertEntity): AlertDto {
     explanation: a.explanation,
     anomaly_score: a.anomalyScore,
     details: a.details ?? {},
+    attack: toAlertAttackDtos(a.attack),
     assignee_id: a.assigneeId,
     resolution_reason: a.resolutionReason,
     resolved_at: iso(a.resolvedAt),

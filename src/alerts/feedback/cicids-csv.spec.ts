@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { FEATURE_NAMES } from '../../inference/pipeline/feature-names';
-import { FlowCsvReader } from '../../inference/pipeline/flow-csv-reader';
+import { FEATURE_NAMES } from '../../core/features/feature-names';
+import { FlowCsvReader } from '../../core/features/flow-csv-reader';
 import { CICIDS_HEADER_CELLS, CICIDS_HEADER_LINE, formatExampleLine, formatLabel } from './cicids-csv';
 
 describe('CIC-IDS2017 CSV', () => {

@@ -1,4 +1,4 @@
-import { FEATURE_COUNT } from '../../inference/pipeline/feature-names';
+import { FEATURE_COUNT } from '../../core/features/feature-names';
 
 /**
  * The header of a CIC-IDS2017 "MachineLearningCVE" CSV, spelled as the published files spell it: most names

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { FEATURE_COUNT } from '../../inference/pipeline/feature-names';
+import { FEATURE_COUNT } from '../../core/features/feature-names';
 
 export interface FeedbackExampleRow {
   id: string;

@@ -20,8 +20,8 @@ export class AssignAlertUseCase {
     private readonly publisher: AlertEventPublisher,
   ) {}
 
-  async execute(actor: ActorContext, id: string, assigneeId: string | null): Promise<AlertEntity> {
-    await this.assignees.check(assigneeId);
+  async execute(actor: ActorContext, id: string, requested: string | null): Promise<AlertEntity> {
+    const assigneeId = await this.assignees.resolve(requested, actor);
     const { alert, changed } = await this.alerts.manager.transaction(async (m) => {
       const before = await this.alerts.lockById(m, id);
       if (!before) throw alertNotFound(id);

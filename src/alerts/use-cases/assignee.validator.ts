@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ActorContext } from '../../common/auth/principal';
 import { DomainError } from '../../core/domain-error';
 import { UsersRepository } from '../../users/users.repository';
 
@@ -7,11 +8,19 @@ import { UsersRepository } from '../../users/users.repository';
 export class AssigneeValidator {
   constructor(private readonly users: UsersRepository) {}
 
-  async check(assigneeId: string | null): Promise<void> {
-    if (assigneeId === null) return;
+  /** The assignee's id (`me` is the signed-in caller), checked to be an active user; null unassigns. */
+  async resolve(assigneeId: string | null, actor: ActorContext): Promise<string | null> {
+    if (assigneeId === null) return null;
+    if (assigneeId === 'me') {
+      if (actor.principal?.kind !== 'user') {
+        throw DomainError.validation([{ field: 'assignee_id', reason: '`me` needs a signed-in user' }]);
+      }
+      assigneeId = actor.principal.id;
+    }
     const user = await this.users.findById(assigneeId);
     if (!user || !user.isActive || user.deletedAt) {
       throw DomainError.validation([{ field: 'assignee_id', reason: 'must be an active user' }]);
     }
+    return assigneeId;
   }
 }

@@ -28,8 +28,7 @@ export class BulkAssignUseCase {
 
   async execute(actor: ActorContext, dto: BulkAssignDto): Promise<BulkResultDto> {
     const selection = toBulkSelection(dto, actor);
-    await this.assignees.check(dto.assignee_id);
-    const to = dto.assignee_id;
+    const to = await this.assignees.resolve(dto.assignee_id, actor);
     const { result, updated } = await this.alerts.manager.transaction(async (m) => {
       const locked = await this.targets.lock(m, selection);
       const changing = locked.alerts.filter((a) => a.assigneeId !== to);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ActorContext } from '../../common/auth/principal';
 import { DomainError } from '../../core/domain-error';
-import { ANOMALY_LABEL, BENIGN_LABEL } from '../../inference/pipeline/label-normaliser';
+import { ANOMALY_LABEL, BENIGN_LABEL, normaliseLabel } from '../../core/features/label-normaliser';
 import { AlertEntity, AlertStatus } from '../alert.entity';
 import { actorUserId } from '../alert-audit';
 import { AlertTimelineRepository } from '../alert-timeline.repository';
@@ -27,14 +27,17 @@ export class StatusChangeApplier {
     private readonly feedback: FeedbackRepository,
   ) {}
 
-  /** Checks the request: `label` goes with false_positive only (default BENIGN) and must name a known class. */
+  /**
+   * Checks the request: `label` goes with false_positive only (default BENIGN) and must name a known class, in
+   * any spelling the pipeline reads (`Portscan`, `Web Attack – XSS`, …: normaliseLabel), stored canonical.
+   */
   async prepare(dto: ChangeAlertStatusDto): Promise<StatusChange> {
     const reason = dto.reason?.trim() || null;
     if (dto.status !== AlertStatus.FALSE_POSITIVE) {
       if (dto.label !== undefined) throw DomainError.validation([{ field: 'label', reason: 'is only accepted with status false_positive' }]);
       return { status: dto.status, reason, label: null };
     }
-    const label = dto.label ?? BENIGN_LABEL;
+    const label = dto.label === undefined ? BENIGN_LABEL : normaliseLabel(dto.label);
     if (label === ANOMALY_LABEL || !(await this.feedback.attackTypeExists(label))) {
       throw DomainError.validation([{ field: 'label', reason: 'must name a class of traffic: BENIGN or an attack type' }]);
     }

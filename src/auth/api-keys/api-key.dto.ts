@@ -9,7 +9,7 @@ export class CreateApiKeyDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'The key stops working at this time' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'The key stops working at this time (must be in the future)' })
   @IsOptional()
   @IsDateString()
   expires_at?: string;

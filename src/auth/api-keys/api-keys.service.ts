@@ -27,6 +27,9 @@ export class ApiKeysService {
   ) {}
 
   async create(actor: ActorContext, name: string, expiresAt: Date | null): Promise<IssuedKey> {
+    if (expiresAt && !(expiresAt.getTime() > Date.now())) {
+      throw DomainError.validation([{ field: 'expires_at', reason: 'must be in the future' }], 'expires_at is not in the future');
+    }
     const prefix = randomBytes(6).toString('hex');
     const secret = `${API_KEY_MARK}${prefix}_${randomBytes(32).toString('base64url')}`;
     const key = await this.repo.manager.transaction(async (m) => {
@@ -71,6 +74,19 @@ export class ApiKeysService {
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return null;
     this.touch(key.id);
     return { kind: 'api_key', id: key.id, name: key.name, prefix: key.prefix };
+  }
+
+  /** Ids of the keys in force (not revoked, not expired) with each of these names (names need not be unique). */
+  async idsInForceByName(names: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(names.map((n) => [n, []]));
+    if (names.length === 0) return out;
+    const keys = await this.repo
+      .createQueryBuilder('k')
+      .select(['k.id', 'k.name'])
+      .where('k.name IN (:...names) AND k.revokedAt IS NULL AND (k.expiresAt IS NULL OR k.expiresAt > now())', { names })
+      .getMany();
+    for (const k of keys) out.get(k.name)?.push(k.id);
+    return out;
   }
 
   /** Records the last use at most once a minute per key, off the request's path. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { UserDto } from '../../users/dto/user.dto';
-import { PASSWORD_MAX, PasswordProperty } from '../../users/dto/user-input.dto';
+import { CharacterLength, PASSWORD_MAX, PasswordProperty } from '../../users/dto/user-input.dto';
 
 export class LoginDto {
   @ApiPropertyOptional({ example: 'admin@example.com', description: 'Email (or give `username`)' })
@@ -21,7 +21,7 @@ export class LoginDto {
   @ApiProperty({ format: 'password', maxLength: PASSWORD_MAX })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(PASSWORD_MAX)
+  @CharacterLength(1, PASSWORD_MAX)
   password: string;
 }
 
@@ -37,10 +37,10 @@ export class ChangePasswordDto {
   @ApiProperty({ format: 'password', maxLength: PASSWORD_MAX })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(PASSWORD_MAX)
+  @CharacterLength(1, PASSWORD_MAX)
   current_password: string;
 
-  @PasswordProperty('The new password: 8 to 128 characters; every other session ends')
+  @PasswordProperty('The new password (every session of the user ends, this one too)')
   new_password: string;
 }
 

@@ -14,7 +14,7 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 function documented(permission: Permission | null) {
   const decorators = [
-    ApiBearerAuth('access-token'),
+    permission === Permission.READ_DECISIONS ? ApiSecurity('bouncer-key') : ApiBearerAuth('access-token'),
     ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked credentials', type: ErrorResponseDto }),
     ApiForbiddenResponse({
       description: permission ? `The caller lacks the \`${permission}\` permission` : 'Not available to API keys',

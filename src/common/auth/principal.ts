@@ -1,4 +1,4 @@
-import { API_KEY_PERMISSIONS, Permission, Role, ROLE_PERMISSIONS } from '../../core/permissions';
+import { API_KEY_PERMISSIONS, BOUNCER_KEY_PERMISSIONS, Permission, Role, ROLE_PERMISSIONS } from '../../core/permissions';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -16,10 +16,34 @@ export interface ApiKeyPrincipal {
   prefix: string;
 }
 
-export type Principal = UserPrincipal | ApiKeyPrincipal;
+/** A firewall or proxy bouncer pulling CrowdSec-style decisions (`X-Api-Key: idsb_…`). */
+export interface BouncerPrincipal {
+  kind: 'bouncer';
+  id: string;
+  name: string;
+  prefix: string;
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal | BouncerPrincipal;
 
 export function permissionsOf(principal: Principal): ReadonlySet<Permission> {
-  return principal.kind === 'user' ? ROLE_PERMISSIONS[principal.role] : API_KEY_PERMISSIONS;
+  switch (principal.kind) {
+    case 'user':
+      return ROLE_PERMISSIONS[principal.role];
+    case 'api_key':
+      return API_KEY_PERMISSIONS;
+    case 'bouncer':
+      return BOUNCER_KEY_PERMISSIONS;
+  }
+}
+
+/**
+ * How audit rows and alert events record the actor. Bouncer keys only read decisions, so they never act; were
+ * one to, it is recorded as a key.
+ */
+export function actorTypeOf(principal: Principal | null): 'user' | 'api_key' | 'system' {
+  if (!principal) return 'system';
+  return principal.kind === 'bouncer' ? 'api_key' : principal.kind;
 }
 
 /** Who did something, from where, in which request: what the audit log and the alert timeline record. */

@@ -3,7 +3,8 @@ import Redis, { RedisOptions } from 'ioredis';
 import { createServer } from 'node:net';
 import { DomainError, ErrorCode } from '../../core/domain-error';
 import { FAIL_FAST_REDIS_OPTIONS } from '../../infra/redis/redis-options';
-import { isDependencyUnavailable, normaliseError } from './all-exceptions.filter';
+import { isDependencyUnavailable } from '../../core/dependency-unavailable';
+import { normaliseError } from './all-exceptions.filter';
 
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, FieldProblem, statusForCode } from '../../core/domain-error';
+import { isDependencyUnavailable } from '../../core/dependency-unavailable';
 
 export interface ErrorBody {
   status_code: number;
@@ -41,20 +42,6 @@ function messageOf(response: unknown, fallback: string): string {
 function isClientError(e: unknown): e is Error & { statusCode: number; code?: string } {
   const status = (e as { statusCode?: unknown })?.statusCode;
   return e instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
-}
-
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03']);
-// PostgreSQL (pg) and Redis (ioredis: no connection and no offline queue, or the command's reconnection attempts
-// used up while the server is unreachable)
-const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Connection refused|Stream isn't writeable|connection is closed|Client has encountered a connection error|max retries per request limit/i;
-
-/** An error that means PostgreSQL or Redis is unreachable (a 503 with Retry-After, not a 500). */
-export function isDependencyUnavailable(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const codes = [(e as { code?: unknown }).code, (e as { driverError?: { code?: unknown } }).driverError?.code];
-  if (codes.some((c) => typeof c === 'string' && (UNAVAILABLE_CODES.has(c) || c.startsWith('08')))) return true;
-  return UNAVAILABLE_MESSAGES.test(e.message);
 }
 
 /** Statuses that always concern the request body as a whole (its size or its media type) when no field is named. */

@@ -20,7 +20,7 @@ describe('JsonBodyFastifyAdapter', () => {
   beforeAll(async () => {
     const adapter = new JsonBodyFastifyAdapter();
     adapter.registerParserMiddleware();
-    fastify = adapter.getInstance() as unknown as FastifyInstance;
+    fastify = adapter.getInstance<FastifyInstance>();
     fastify.post('/echo', async (request) => ({ body: request.body, escapeFree: holdsNoEscape(request.body) }));
     await fastify.ready();
   });

@@ -14,9 +14,9 @@ import { createApp } from '../../app.factory';
 import { AppConfig, loadConfig } from '../../config/app-config';
 import { DomainError } from '../../core/domain-error';
 import { normaliseError } from '../filters/all-exceptions.filter';
-import { namesAField } from '../testing/field-names';
-import { encodeQuery, fuzzSeed, hostileValue, jsonRoundTrip, mutationsOf, pathParamValue, queryPairsOf, textValue, urlTextValue } from '../testing/hostile-input';
-import { BODY_EXAMPLES, PARAM_EXAMPLES, QUERY_EXAMPLES } from '../testing/request-examples';
+import { namesAField } from '../../../test/utils/field-names';
+import { encodeQuery, fuzzSeed, hostileValue, jsonRoundTrip, mutationsOf, pathParamValue, queryPairsOf, textValue, urlTextValue } from '../../../test/utils/hostile-input';
+import { BODY_EXAMPLES, PARAM_EXAMPLES, QUERY_EXAMPLES } from '../../../test/utils/request-examples';
 import { createValidationPipe, inputProblem } from './validation';
 
 /**
@@ -198,7 +198,7 @@ describe('request DTOs under hostile input', () => {
       const example =
         target.kind === 'body' ? BODY_EXAMPLES[target.exampleKey] : target.kind === 'query' ? QUERY_EXAMPLES[target.exampleKey] : PARAM_EXAMPLES[target.exampleKey];
       if (example === undefined) {
-        problems.push(`${target.id}: no example for ${target.exampleKey} in src/common/testing/request-examples.ts`);
+        problems.push(`${target.id}: no example for ${target.exampleKey} in test/utils/request-examples.ts`);
         continue;
       }
       const input = target.kind === 'query' ? parseQuery(encodeQuery(Object.entries(example as Record<string, string | string[]>).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])))) : example;

@@ -1,6 +1,6 @@
 import { IsString } from 'class-validator';
 import { DomainError } from '../../core/domain-error';
-import { nested } from '../testing/hostile-input';
+import { nested } from '../../../test/utils/hostile-input';
 import { createValidationPipe, flattenValidationErrors, inputProblem, MAX_BODY_DEPTH } from './validation';
 
 class NameDto {

@@ -13,3 +13,5 @@ export {
 export type { Protocol } from './port';
 export { PROTOCOLS, parseBlockPort, parsePort, parseProtocol } from './port';
 export { CidrIndex } from './cidr-index';
+export type { Ipv4Embedding, SpecialPurposeHit, SpecialRange } from './special-ranges';
+export { IPV4_EMBEDDINGS, SPECIAL_RANGES, SpecialPurpose, specialPurposeOf } from './special-ranges';

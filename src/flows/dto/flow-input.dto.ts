@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const FEATURES_DESCRIPTION =
-  'CIC-IDS2017 / CICFlowMeter features: either an object keyed by feature name (any spelling: " Flow Duration", ' +
-  '"Flow Duration", "flow_duration"; all 78 features, "Fwd Header Length.1" may be omitted) or an array of the 78 ' +
-  'values in the canonical order. Values are numbers, or null / "Infinity" / "-Infinity" / "NaN" where ' +
-  'CICFlowMeter writes those (JSON has no Infinity).';
+  'CIC-IDS2017 / CICFlowMeter features: either an object keyed by feature name in any CICFlowMeter dialect and ' +
+  'spelling (" Flow Duration", "flow_duration", "Tot Fwd Pkts" of CICFlowMeter-V4/CSE-CIC-IDS2018, "Total Fwd Packet" ' +
+  'of the corrected meter; all 78 features, "Fwd Header Length.1" may be omitted; identity, label and a dialect\'s ' +
+  'extra columns are ignored; docs/flow-dialects.md) or an array of the 78 values in the canonical order. Values ' +
+  'are numbers, or null / "Infinity" / "-Infinity" / "NaN" where CICFlowMeter writes those (JSON has no Infinity).';
 
 /** One flow posted by a sensor (documentation of the body; validation is done by the ingest pipe). */
 export class FlowInputDto {
@@ -41,13 +42,33 @@ export class IngestedFlowDto {
   @ApiProperty({ nullable: true, type: String, example: 'DDoS' }) label: string | null;
   @ApiProperty({ nullable: true, type: Number }) confidence: number | null;
   @ApiProperty({ nullable: true, type: Number }) anomaly_score: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['full', 'eve'], description: 'Model that gave the verdict (docs/eve-model.md)' })
+  model: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Share of the 78 features present in the flow (0–1)' })
+  feature_coverage: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'The class the model ranked first, set aside because its training data had too few rows of it on the flow\'s ' +
+      'IP protocol; `label` is then the most probable supported class (docs/eve-model.md, "Training support")',
+  })
+  unsupported_label: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The alert raised or updated by this flow' }) alert_id: string | null;
+}
+
+export class ModelUseDto {
+  @ApiProperty({ enum: ['full', 'eve'] }) model: string;
+  @ApiProperty({ example: 'mlp-9bba1fdb8e0b' }) version: string;
+  @ApiProperty({ description: 'Flows of the request this model classified' }) flows: number;
 }
 
 export class IngestResultDto {
   @ApiProperty({ description: 'Flows stored (all of them: a request is accepted whole or refused whole)' }) accepted: number;
   @ApiProperty() alerts_raised: number;
   @ApiProperty({ description: 'Open alerts the verdicts were folded into (de-duplication)' }) alerts_updated: number;
-  @ApiProperty() model_version: string;
+  @ApiProperty({ description: 'The active (full) model version' }) model_version: string;
+  @ApiProperty({ type: [ModelUseDto], description: 'The models that classified the flows: full, and eve for flows with few features' })
+  models: ModelUseDto[];
   @ApiProperty({ type: [IngestedFlowDto] }) flows: IngestedFlowDto[];
 }

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumberString, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNumberString, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsAddressOrCidr } from '../../common/http/field-validators';
 import { DateTimeBound, DEFAULT_PAGE_SIZE, PageLimit } from '../../common/pagination/pagination.dto';
 
 export const TIME_RANGES = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, '30d': 2592000 } as const;
 export type TimeRange = keyof typeof TIME_RANGES;
-const ADDRESS_OR_CIDR = /^[0-9A-Fa-f:.]{2,45}(\/[0-9]{1,3})?$/;
 
 export class FlowQueryDto {
   @ApiPropertyOptional({ enum: Object.keys(TIME_RANGES), description: 'Only flows received within this range' })
@@ -20,12 +20,12 @@ export class FlowQueryDto {
 
   @ApiPropertyOptional({ description: 'Address or CIDR', example: '198.18.0.0/24' })
   @IsOptional()
-  @Matches(ADDRESS_OR_CIDR, { message: 'src_ip must be an IP address or CIDR' })
+  @IsAddressOrCidr()
   src_ip?: string;
 
   @ApiPropertyOptional({ description: 'Address or CIDR' })
   @IsOptional()
-  @Matches(ADDRESS_OR_CIDR, { message: 'dst_ip must be an IP address or CIDR' })
+  @IsAddressOrCidr()
   dst_ip?: string;
 
   @ApiPropertyOptional({ description: 'Predicted class', example: 'DDoS' })

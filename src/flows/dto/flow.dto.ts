@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CursorMetaDto } from '../../common/pagination/pagination.dto';
-import { FEATURE_NAMES } from '../../inference/pipeline';
+import { FEATURE_NAMES } from '../../core/features';
 import { FlowEntity } from '../flow.entity';
 
 export class FlowDto {
@@ -19,7 +19,21 @@ export class FlowDto {
   @ApiProperty({ nullable: true, type: Number }) confidence: number | null;
   @ApiProperty({ nullable: true, type: Number }) anomaly_score: number | null;
   @ApiProperty({ nullable: true, type: String }) model_version: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['full', 'eve'], description: 'Model that gave the verdict (docs/eve-model.md)' })
+  model: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Share of the 78 features present in the flow (0–1)' })
+  feature_coverage: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'The class the model ranked first, set aside because its training data had too few rows of it on the flow\'s ' +
+      'IP protocol; `label` is then the most probable supported class (docs/eve-model.md, "Training support")',
+  })
+  unsupported_label: string | null;
   @ApiProperty({ nullable: true, type: String }) alert_id: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Suppression rule that kept its verdict from alerting' })
+  suppressed_by: string | null;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'number', nullable: true },
@@ -54,7 +68,11 @@ export function toFlowDto(f: FlowEntity): FlowDto {
     confidence: f.confidence,
     anomaly_score: f.anomalyScore,
     model_version: f.modelVersion,
+    model: f.model,
+    feature_coverage: f.featureCoverage,
+    unsupported_label: f.unsupportedLabel,
     alert_id: f.alertId === null ? null : String(f.alertId),
+    suppressed_by: f.suppressedBy ?? null,
   };
   if (f.rawFeatures) {
     dto.raw_features = Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, finite(Number(f.rawFeatures[i]))]));

@@ -1,7 +1,8 @@
 import { riskLevelForSuricata } from '../../alerts/risk-level';
 import { ValidatedFlow } from '../ingest/flow-input';
 import { alertForFlow, ClassifiedFlow } from '../ingest/ingest-writer.service';
-import { EveFlowCounters, eveFeatures, EveTcpFlags } from './eve-features';
+import { attackOfRuleMetadata } from './eve-attack';
+import { EveFlowCounters, eveFeatures, EveTcpFlags } from '../../core/features/eve-features';
 import { address, counter, flowId, isRecord, optionalPort, Problems, protocol, timestamp } from './eve-fields';
 
 /** What one EVE line becomes: a flow for the model, a Suricata alert (with its flow row), or a skipped type. */
@@ -74,6 +75,7 @@ function readAlertEvent(event: Record<string, unknown>, line: string, problems: 
         confidence: 1,
         riskLevel: riskLevelForSuricata(severity),
         details,
+        attack: attackOfRuleMetadata(alert.metadata),
       }),
     },
   };

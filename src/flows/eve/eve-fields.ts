@@ -65,7 +65,9 @@ export function counter(value: unknown, name: string, problems: Problems, requir
 }
 
 /** Suricata's protocol names (`TCP`, `IPv6-ICMP`, …) or numbers; an unknown name is kept as unknown (null). */
-const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, gre: 47, esp: 50, ah: 51 };
+const PROTOCOLS: Record<string, number> = {
+  tcp: 6, udp: 17, icmp: 1, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, gre: 47, esp: 50, ah: 51, igmp: 2, ospfigp: 89, pim: 103, vrrp: 112,
+};
 
 export function protocol(value: unknown, problems: Problems): number | null | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255) return value;

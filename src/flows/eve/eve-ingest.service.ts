@@ -23,6 +23,7 @@ export class EveIngestService {
       alerts_updated: (flows?.alertsUpdated ?? 0) + (alerts?.dedup.updated.length ?? 0),
       skipped: batch.skipped,
       model_version: flows?.modelVersion ?? null,
+      models: flows?.models ?? [],
     };
   }
 }

@@ -13,8 +13,10 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/http/field-validators';
 
 /** A verdict computed by an external AI service (the seed's InferenceRequest). */
 export class ExternalVerdictDto {
@@ -88,12 +90,20 @@ export class ExternalVerdictDto {
     additionalProperties: { type: 'number', nullable: true },
     description: 'The flow features, if the service has them (same forms as POST /flows)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
+  @ValidateBy({
+    name: 'isRecordOrArray',
+    validator: { validate: (v: unknown) => typeof v === 'object' && v !== null, defaultMessage: () => '$property must be an object or an array' },
+  })
   features?: Record<string, unknown> | unknown[];
 }
 
 export class ExternalVerdictResultDto {
-  @ApiProperty({ enum: ['alert_created', 'alert_updated', 'normal_traffic'] }) status: string;
+  @ApiProperty({
+    enum: ['alert_created', 'alert_updated', 'alert_suppressed', 'normal_traffic'],
+    description: '`alert_suppressed`: an attack verdict a suppression rule matched (stored, no alert)',
+  })
+  status: string;
   @ApiProperty({ description: 'Stored flow id' }) flow_id: string;
   @ApiProperty({ nullable: true, type: String }) alert_id: string | null;
 }

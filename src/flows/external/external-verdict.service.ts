@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../core/domain-error';
-import { normaliseLabel, toFeatureVector } from '../../inference/pipeline';
+import { BENIGN_LABEL, normaliseLabel, toFeatureVector } from '../../core/features';
 import { ValidatedFlow } from '../ingest/flow-input';
 import { alertForFlow } from '../ingest/ingest-writer.service';
 import { IngestService } from '../ingest/ingest.service';
@@ -22,16 +22,18 @@ export class ExternalVerdictService {
       timestamp: dto.timestamp ? new Date(dto.timestamp) : null,
       features: this.features(dto.features),
     };
-    const attack = dto.prediction === 'attack';
-    const label = attack ? normaliseLabel(dto.attack_type!) : 'BENIGN';
+    const label = dto.prediction === 'attack' ? normaliseLabel(dto.attack_type!) : BENIGN_LABEL;
+    // an attack type that normalises to BENIGN (`<attack> - Attempted`) raises no alert
+    const attack = label !== BENIGN_LABEL;
     const verdict = { label, confidence: dto.confidence, top3: [], explanation: [], anomalyScore: null, processed: null };
     const alert = attack
       ? alertForFlow(flow, { attackType: label, source: 'external', confidence: dto.confidence, details: dto.details ?? {} })
       : null;
     const result = await this.ingest.ingestClassified([{ flow, verdict, alert }], { source: 'external', sensorId });
     const alertId = result.alertIds[0];
+    const noAlert = result.suppressedBy[0] ? 'alert_suppressed' : 'normal_traffic';
     return {
-      status: !alertId ? 'normal_traffic' : result.dedup.raised.includes(alertId) ? 'alert_created' : 'alert_updated',
+      status: !alertId ? noAlert : result.dedup.raised.includes(alertId) ? 'alert_created' : 'alert_updated',
       flow_id: result.flowIds[0],
       alert_id: alertId,
     };

@@ -2,9 +2,11 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { BinaryCopyWriter } from './copy-binary';
+import { BinaryCopyWriter } from '../../infra/database/copy-binary';
+import { idSequenceOf } from '../../infra/database/id-sequence';
+import { FlowRelink } from '../../alerts/ingest/alert-ingest.writer';
 import { ValidatedFlow } from './flow-input';
-import { Verdict } from './verdict';
+import { Verdict } from '../../inference/verdict';
 
 export interface FlowRowToWrite {
   id: string;
@@ -23,7 +25,7 @@ export interface FlowBatchContext {
 const COLUMNS = [
   'id', 'received_at', 'flow_ts', 'flow_id', 'src_ip', 'dst_ip', 'src_port', 'dst_port', 'protocol', 'source',
   'sensor_id', 'raw_features', 'processed_features', 'predicted_label', 'confidence', 'anomaly_score',
-  'model_version', 'alert_id',
+  'model_version', 'model', 'feature_coverage', 'unsupported_label', 'alert_id', 'suppressed_by',
 ];
 
 /**
@@ -47,7 +49,10 @@ function encodeMiddle(out: BinaryCopyWriter, flow: ValidatedFlow, verdict: Verdi
     .text(verdict?.label)
     .float4(verdict?.confidence)
     .float4(verdict?.anomalyScore)
-    .text(verdict ? ctx.modelVersion : null);
+    .text(verdict ? (verdict.modelVersion ?? ctx.modelVersion) : null)
+    .text(verdict?.model ?? null)
+    .float4(verdict?.coverage ?? null)
+    .text(verdict?.unsupported?.label ?? null);
 }
 
 /** Flows encoded for {@link copyEncodedFlows}: everything but their ids and alert ids. */
@@ -67,13 +72,6 @@ export function encodeFlows(flows: readonly Pick<FlowRowToWrite, 'flow' | 'verdi
   }
   return { bytes: out.bytes(), offsets };
 }
-
-/**
- * The id sequence of `table`, for `nextval(...)` in a statement that draws many ids: looked up once, in a
- * sub-select. pg_get_serial_sequence is only stable, so called for each id its catalog lookups cost more than the
- * nextval itself (reserving 1,000 flow ids took 5.5 ms instead of 1.5).
- */
-export const idSequenceOf = (table: 'flows' | 'alerts') => `(SELECT pg_get_serial_sequence('${table}', 'id'))::regclass`;
 
 const reserveSql = (count: number) => {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot reserve ${count} flow ids`);
@@ -105,16 +103,36 @@ export async function copyFlows(client: PoolClient, rows: FlowRowToWrite[], ctx:
   await copyEncodedFlows(client, encodeFlows(rows, ctx), rows.map((r) => r.id), rows.map((r) => r.alertId));
 }
 
-/** Writes flows encoded by {@link encodeFlows}, with their ids and alert ids, with one binary COPY … FROM STDIN. */
-export async function copyEncodedFlows(client: PoolClient, encoded: EncodedFlows, ids: readonly string[], alertIds: readonly (string | null)[]): Promise<void> {
+/**
+ * Writes flows encoded by {@link encodeFlows}, with their ids, alert ids and the suppression rule that kept a flow's
+ * verdict from alerting (if any), with one binary COPY … FROM STDIN.
+ */
+export async function copyEncodedFlows(
+  client: PoolClient,
+  encoded: EncodedFlows,
+  ids: readonly string[],
+  alertIds: readonly (string | null)[],
+  suppressedBy: readonly (string | null)[] | null = null,
+): Promise<void> {
   const { bytes, offsets } = encoded;
   const rows = offsets.length - 1;
   if (rows === 0) return;
   const out = new BinaryCopyWriter(bytes.length + rows * 28 + 32).header();
   for (let i = 0; i < rows; i++) {
-    out.row(COLUMNS.length).int8(ids[i]).raw(bytes.subarray(offsets[i], offsets[i + 1])).int8(alertIds[i]);
+    out.row(COLUMNS.length).int8(ids[i]).raw(bytes.subarray(offsets[i], offsets[i + 1])).int8(alertIds[i]).uuid(suppressedBy?.[i] ?? null);
   }
   out.trailer();
   const sink = client.query(copyFrom(`COPY flows (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT binary)`));
   await pipeline(Readable.from([out.bytes()]), sink);
+}
+
+/** Points flows at the alert the locked decision chose (see AlertIngestWriter.raiseOrFold). */
+export async function relinkFlows(client: PoolClient, relink: FlowRelink[]): Promise<void> {
+  if (relink.length === 0) return;
+  await client.query(
+    `UPDATE flows f SET alert_id = v.alert
+       FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[]) AS v(id, received_at, alert)
+      WHERE f.id = v.id AND f.received_at = v.received_at`,
+    [relink.map((r) => r.flowId), relink.map((r) => r.flowReceivedAt), relink.map((r) => r.alertId)],
+  );
 }

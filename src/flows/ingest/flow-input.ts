@@ -1,7 +1,7 @@
 import { joinPath, textProblem } from '../../common/http/validation';
 import { isCanonicalIpv4, NetParseError, parseIp } from '../../core/net';
 import { FieldProblem } from '../../core/domain-error';
-import { toFeatureVector } from '../../inference/pipeline';
+import { toFeatureVector } from '../../core/features';
 
 /** A flow that passed validation: canonical addresses, the raw feature vector in canonical order. */
 export interface ValidatedFlow {

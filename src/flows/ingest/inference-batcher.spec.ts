@@ -1,13 +1,15 @@
 import { InferenceBatcher } from './inference-batcher';
-import { FlowClassifier, Verdict } from './verdict';
+import { FlowClassifier, Verdict } from '../../inference/verdict';
 
 class CountingClassifier extends FlowClassifier {
   calls: number[] = [];
+  protocols: (readonly (number | null)[] | undefined)[] = [];
   get modelVersion() {
     return 'test';
   }
-  async classify(vectors: Float64Array[]): Promise<Verdict[]> {
+  async classify(vectors: Float64Array[], protocols?: readonly (number | null)[]): Promise<Verdict[]> {
     this.calls.push(vectors.length);
+    this.protocols.push(protocols);
     await new Promise((r) => setTimeout(r, 5));
     return vectors.map((v) => ({ label: `L${v[0]}`, confidence: 1, top3: [], explanation: [], anomalyScore: null, processed: null }));
   }
@@ -24,6 +26,14 @@ describe('InferenceBatcher', () => {
     const results = await Promise.all([first, ...rest]);
     expect(model.calls).toEqual([1, 40]);
     expect(results[5].map((v) => v.label)).toEqual(['L5', 'L104']);
+  });
+
+  it("hands each flow's protocol to the model in the order of the coalesced call (null where a caller gave none)", async () => {
+    const model = new CountingClassifier();
+    const batcher = new InferenceBatcher(() => model, { maxBatch: 1000, maxQueued: 10_000 });
+    const first = batcher.classify([vec(0)], [6]);
+    await Promise.all([first, batcher.classify([vec(1), vec(2)], [17, 58]), batcher.classify([vec(3)])]);
+    expect(model.protocols).toEqual([[6], [17, 58, null]]);
   });
 
   it('splits at maxBatch on request boundaries', async () => {

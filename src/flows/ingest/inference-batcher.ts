@@ -1,8 +1,9 @@
 import { DomainError, ErrorCode } from '../../core/domain-error';
-import { FlowClassifier, Verdict } from './verdict';
+import { FlowClassifier, Verdict } from '../../inference/verdict';
 
 interface Pending {
   vectors: Float64Array[];
+  protocols: readonly (number | null)[] | undefined;
   resolve: (v: Verdict[]) => void;
   reject: (e: unknown) => void;
 }
@@ -32,13 +33,13 @@ export class InferenceBatcher {
     return this.queued;
   }
 
-  classify(vectors: Float64Array[]): Promise<Verdict[]> {
+  classify(vectors: Float64Array[], protocols?: readonly (number | null)[]): Promise<Verdict[]> {
     if (vectors.length === 0) return Promise.resolve([]);
     if (this.queued + vectors.length > this.options.maxQueued && this.queued > 0) {
       return Promise.reject(new DomainError(ErrorCode.OVERLOADED, 'Inference is saturated; retry shortly', { retryAfter: 1 }));
     }
     return new Promise<Verdict[]>((resolve, reject) => {
-      this.queue.push({ vectors, resolve, reject });
+      this.queue.push({ vectors, protocols, resolve, reject });
       this.queued += vectors.length;
       if (!this.running) void this.drain();
     });
@@ -50,9 +51,10 @@ export class InferenceBatcher {
       while (this.queue.length) {
         const batch = this.take();
         const vectors = batch.flatMap((p) => p.vectors);
+        const protocols = batch.flatMap((p) => p.protocols ?? p.vectors.map(() => null));
         this.queued -= vectors.length;
         try {
-          const verdicts = await this.classifier().classify(vectors);
+          const verdicts = await this.classifier().classify(vectors, protocols);
           let offset = 0;
           for (const p of batch) {
             p.resolve(verdicts.slice(offset, offset + p.vectors.length));

@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { AlertCandidate, AlertIngestWriter, DedupOutcome } from '../../alerts/ingest/alert-ingest.writer';
 import { Severity } from '../../alerts/risk-level';
-import { AppConfig } from '../../config/app-config';
-import { AlertCandidate, DedupOutcome, planAlerts, raiseAlerts, relinkFlows } from './alert-dedup.writer';
-import { beginReservingFlowIds, copyEncodedFlows, encodeFlows, EncodedFlows, FlowBatchContext } from './flow-copy.writer';
+import { SuppressedBatch, SuppressionMatcher } from '../../alerts/suppressions/suppression-matcher.service';
+import { StatsRollups } from '../../stats/stats-rollups.writer';
+import {
+  beginReservingFlowIds,
+  copyEncodedFlows,
+  encodeFlows,
+  EncodedFlows,
+  FlowBatchContext,
+  relinkFlows,
+} from './flow-copy.writer';
 import { ValidatedFlow } from './flow-input';
-import { addToRollups } from './stats-rollup.writer';
-import { BENIGN, Verdict } from './verdict';
+import { BENIGN, Verdict } from '../../inference/verdict';
 
 /** An alert to raise for a flow; the writer adds the flow link and the time. */
 export type FlowAlert = Omit<AlertCandidate, 'flowId' | 'flowReceivedAt' | 'seenAt'>;
@@ -23,12 +29,11 @@ export interface ClassifiedFlow {
 }
 
 type VerdictFields = Pick<FlowAlert, 'attackType' | 'source' | 'confidence'> &
-  Partial<Pick<FlowAlert, 'riskLevel' | 'modelVersion' | 'topProbabilities' | 'explanation' | 'anomalyScore' | 'details'>>;
+  Partial<Pick<FlowAlert, 'riskLevel' | 'modelVersion' | 'topProbabilities' | 'explanation' | 'anomalyScore' | 'details' | 'attack'>>;
 
 /**
  * The alert of a verdict on `flow`: its 5-tuple, and no model evidence unless the verdict brings some. Built field
- * by field, like the candidates below: an object spread is a runtime call in V8, several microseconds for an
- * object of this size, and this runs for every alerting flow.
+ * by field, like the candidates below (no object spread: this runs for every alerting flow).
  */
 export function alertForFlow(flow: ValidatedFlow, verdict: VerdictFields): FlowAlert {
   return {
@@ -41,6 +46,7 @@ export function alertForFlow(flow: ValidatedFlow, verdict: VerdictFields): FlowA
     explanation: verdict.explanation ?? null,
     anomalyScore: verdict.anomalyScore ?? null,
     details: verdict.details ?? {},
+    attack: verdict.attack,
     srcIp: flow.srcIp,
     dstIp: flow.dstIp,
     srcPort: flow.srcPort,
@@ -61,6 +67,7 @@ function candidateOf(a: FlowAlert, flowId: string, flowReceivedAt: Date, seenAt:
     explanation: a.explanation,
     anomalyScore: a.anomalyScore,
     details: a.details,
+    attack: a.attack,
     srcIp: a.srcIp,
     dstIp: a.dstIp,
     srcPort: a.srcPort,
@@ -77,6 +84,8 @@ export interface WriteResult {
   alertIds: (string | null)[];
   dedup: DedupOutcome;
   receivedAt: Date;
+  /** Per flow, the suppression rule that kept its alert verdict from alerting (null: none). */
+  suppressedBy: (string | null)[];
 }
 
 export interface WriteOptions {
@@ -89,32 +98,33 @@ export interface WriteOptions {
 }
 
 /**
- * Persists a batch in ONE transaction: flow ids are reserved and the alerts' ids planned, flows written with COPY,
- * alerts raised or folded (de-duplication, under per-key locks), rollups updated. The COPY, the bulk of the
- * work, comes before the locks, so concurrent batches of the same attackers queue only for the short alert and
- * rollup statements. Nothing is visible, and nothing is acknowledged, before the commit.
+ * The unit of work of ingest: one transaction, one client handed to the owners' ports (alerts, stats). The COPY of
+ * the flows comes before the alerts' locks, so concurrent batches queue only for the short alert statements.
  */
 @Injectable()
 export class IngestWriter {
-  private severities: { at: number; map: Map<string, Severity> } | null = null;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: ConfigService<AppConfig, true>,
+    private readonly alerts: AlertIngestWriter,
+    private readonly rollups: StatsRollups,
+    private readonly suppressions: SuppressionMatcher,
   ) {}
 
   async write(items: ClassifiedFlow[], ctx: Omit<FlowBatchContext, 'receivedAt'>, options: WriteOptions = {}): Promise<WriteResult> {
-    const severities = await this.attackSeverities();
+    const severities = await this.alerts.prepare();
     const batchCtx = { ...ctx, receivedAt: new Date() };
     // encoded before the transaction, which holds de-duplication locks from its first statement to its commit
     const encoded = encodeFlows(items, batchCtx);
+    // alert verdicts a suppression rule matches raise no alert; their flows are written with the rule's id
+    const suppressed = this.suppressions.match(items, batchCtx.receivedAt);
     const runner = this.dataSource.createQueryRunner() as PostgresQueryRunner;
     const client = (await runner.connect()) as PoolClient;
     try {
       const flowIds = await beginReservingFlowIds(client, items.length);
-      const result = await this.writeInTransaction(client, items, flowIds, encoded, batchCtx, severities);
+      const result = await this.writeInTransaction(client, items, flowIds, encoded, batchCtx, severities, suppressed);
       await options.beforeCommit?.(client, result);
       await client.query('COMMIT');
+      if (suppressed) this.suppressions.committed(suppressed);
       return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -131,26 +141,26 @@ export class IngestWriter {
     encoded: EncodedFlows,
     ctx: FlowBatchContext,
     severities: Map<string, Severity>,
+    suppressed: SuppressedBatch | null,
   ): Promise<WriteResult> {
-    const alerting = items.map((item, i) => ({ item, i })).filter(({ item }) => item.alert !== null);
+    const alerting = items.map((item, i) => ({ item, i })).filter(({ item, i }) => item.alert !== null && !suppressed?.ruleOf[i]);
     const candidates = alerting.map(({ item, i }) =>
       candidateOf(item.alert!, flowIds[i], ctx.receivedAt, item.flow.timestamp && item.flow.timestamp < ctx.receivedAt ? item.flow.timestamp : ctx.receivedAt),
     );
-    const windowSeconds = this.config.get('ingest.dedupWindowSeconds', { infer: true });
     // flows are written before the alerts' locks are taken, with the alert ids the plan expects; the locked
     // decision then re-points the few flows a concurrent batch changed the answer for
-    const plan = await planAlerts(client, candidates, severities, windowSeconds);
+    const plan = await this.alerts.plan(client, candidates, severities);
     /** Alert id per flow (null for flows without one) from ids per alerting flow. */
     const perFlow = (ids: string[]) => {
       const out: (string | null)[] = items.map(() => null);
       alerting.forEach(({ i }, k) => (out[i] = ids[k]));
       return out;
     };
-    await copyEncodedFlows(client, encoded, flowIds, perFlow(plan.alertIds));
-    const dedup = await raiseAlerts(client, plan);
+    await copyEncodedFlows(client, encoded, flowIds, perFlow(plan.alertIds), suppressed?.ruleOf);
+    const dedup = await this.alerts.raiseOrFold(client, plan);
     await relinkFlows(client, dedup.relink);
     const alertIds = perFlow(dedup.alertIds);
-    await addToRollups(
+    await this.rollups.add(
       client,
       items.map((item, i) => ({
         at: ctx.receivedAt,
@@ -158,18 +168,12 @@ export class IngestWriter {
         isAlert: alertIds[i] !== null,
         srcIp: item.flow.srcIp,
         dstIp: item.flow.dstIp,
-        modelVersion: item.verdict ? ctx.modelVersion : null,
+        modelVersion: item.verdict ? (item.verdict.modelVersion ?? ctx.modelVersion) : null,
       })),
     );
-    return { flowIds, alertIds, dedup, receivedAt: ctx.receivedAt };
-  }
-
-  /** Attack type → severity, from `attack_types` (cached for a minute). */
-  private async attackSeverities(): Promise<Map<string, Severity>> {
-    if (this.severities && Date.now() - this.severities.at < 60_000) return this.severities.map;
-    const rows: { name: string; severity: Severity }[] = await this.dataSource.query(`SELECT name, severity FROM attack_types`);
-    this.severities = { at: Date.now(), map: new Map(rows.map((r) => [r.name, r.severity])) };
-    return this.severities.map;
+    // last, like the rollups: its row locks are held only until the commit
+    if (suppressed) await this.suppressions.record(client, suppressed);
+    return { flowIds, alertIds, dedup, receivedAt: ctx.receivedAt, suppressedBy: suppressed?.ruleOf ?? items.map(() => null) };
   }
 }
 

@@ -1,15 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PoolClient } from 'pg';
 import { ConfigService } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AlertEvents, AlertRaisedEvent, AlertUpdatedEvent } from '../../alerts/alert.events';
-import { toAlertDto } from '../../alerts/dto/alert.dto';
+import { AlertEventPublisher } from '../../alerts/alert-event.publisher';
 import { AppConfig } from '../../config/app-config';
+import { InferenceQueue } from '../../inference/inference-queue';
 import { ValidatedFlow } from './flow-input';
 import { InferenceBatcher } from './inference-batcher';
 import { IngestMetrics } from './ingest-metrics';
 import { alertForFlow, ClassifiedFlow, IngestWriter, isAttack, WriteOptions, WriteResult } from './ingest-writer.service';
-import { FlowClassifier } from './verdict';
+import { FlowClassifier, Verdict, VerdictObserver } from '../../inference/verdict';
 
 export type IngestSource = 'api' | 'batch' | 'csv' | 'stream' | 'eve' | 'external';
 
@@ -24,6 +23,12 @@ export interface IngestedFlow {
   label: string | null;
   confidence: number | null;
   anomaly_score: number | null;
+  /** `full` or `eve`: the model that gave the verdict (null without one). */
+  model: string | null;
+  /** Share of the 78 features present in the flow (null without a verdict). */
+  feature_coverage: number | null;
+  /** The model's first class when its training data did not support it on the flow's protocol. */
+  unsupported_label: string | null;
   alert_id: string | null;
 }
 
@@ -37,6 +42,14 @@ export interface IngestOutcome {
   alertsRaised: number;
   alertsUpdated: number;
   modelVersion: string;
+  /** Flows per model that classified some of them, with the model's version. */
+  models: ModelUse[];
+}
+
+export interface ModelUse {
+  model: string;
+  version: string;
+  flows: number;
 }
 
 /**
@@ -47,19 +60,25 @@ export interface IngestOutcome {
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly batcher: InferenceBatcher;
+  private readonly lowCoverage: { below: number; minConfidence: number };
 
   constructor(
     private readonly classifier: FlowClassifier,
     private readonly writer: IngestWriter,
-    private readonly events: EventEmitter2,
+    private readonly alertEvents: AlertEventPublisher,
     private readonly metrics: IngestMetrics,
+    private readonly observer: VerdictObserver,
     config: ConfigService<AppConfig, true>,
+    queue: InferenceQueue,
   ) {
     const ingest = config.get('ingest', { infer: true });
+    const model = config.get('model', { infer: true });
+    this.lowCoverage = { below: model.minFeatureCoverage, minConfidence: model.lowCoverageAlertMinConfidence };
     this.batcher = new InferenceBatcher(() => this.classifier, {
       maxBatch: ingest.inferenceMaxBatch,
       maxQueued: ingest.inferenceMaxQueued,
     });
+    queue.track(() => this.batcher.queuedFlows);
   }
 
   get queuedFlows(): number {
@@ -68,20 +87,22 @@ export class IngestService {
 
   async ingest(flows: ValidatedFlow[], ctx: IngestContext, options: IngestOptions = {}): Promise<IngestOutcome> {
     const inferred = this.metrics.time('inference');
-    const verdicts = await this.batcher.classify(flows.map((f) => f.features));
+    const vectors = flows.map((f) => f.features);
+    const verdicts = await this.batcher.classify(vectors, flows.map((f) => f.protocol));
     inferred();
     const modelVersion = this.classifier.modelVersion;
     const items: ClassifiedFlow[] = flows.map((flow, i) => {
       const v = verdicts[i];
-      const alert = isAttack(v.label)
+      const alert = this.raisesAlert(v)
         ? alertForFlow(flow, {
             attackType: v.label,
             source: 'model',
             confidence: v.confidence,
-            modelVersion,
+            modelVersion: v.modelVersion ?? modelVersion,
             topProbabilities: v.top3,
             explanation: v.explanation,
             anomalyScore: v.anomalyScore,
+            details: v.model ? { model: v.model, model_version: v.modelVersion ?? modelVersion, feature_coverage: v.coverage ?? null } : undefined,
           })
         : null;
       return { flow, verdict: v, alert };
@@ -93,11 +114,15 @@ export class IngestService {
         label: item.verdict?.label ?? null,
         confidence: item.verdict?.confidence ?? null,
         anomaly_score: item.verdict?.anomalyScore ?? null,
+        model: item.verdict ? (item.verdict.model ?? 'full') : null,
+        feature_coverage: item.verdict?.coverage ?? null,
+        unsupported_label: item.verdict?.unsupported?.label ?? null,
         alert_id: result.alertIds[i],
       })),
       alertsRaised: result.dedup.raised.length,
       alertsUpdated: result.dedup.updated.length,
       modelVersion,
+      models: modelUses(verdicts, modelVersion),
     });
     const { recordOutcome, ...writeOptions } = options;
     let recorded: IngestOutcome | undefined;
@@ -118,7 +143,14 @@ export class IngestService {
     );
     persisted();
     this.committed(ctx, result);
+    this.observe(ctx, vectors, verdicts);
     return recorded ?? outcomeOf(result);
+  }
+
+  /** A model verdict raises an alert when it is an attack; on a low-coverage flow only at the higher confidence. */
+  private raisesAlert(v: Verdict): boolean {
+    if (!isAttack(v.label)) return false;
+    return v.coverage === undefined || v.coverage >= this.lowCoverage.below || v.confidence >= this.lowCoverage.minConfidence;
   }
 
   /** Persists flows that already carry a verdict from elsewhere (external AI service, Suricata). */
@@ -130,25 +162,30 @@ export class IngestService {
     return result;
   }
 
-  private committed(ctx: IngestContext, result: WriteResult): void {
-    this.metrics.committed(ctx.source, result.flowIds.length, result.dedup.raised.length, result.dedup.updated.length);
-    this.publish(result, null);
-  }
-
-  /**
-   * Emits the committed alert changes, as the transaction wrote them; a failure here never undoes or fails the
-   * acknowledged ingest.
-   */
-  private publish(result: WriteResult, actorId: string | null): void {
-    const { raised, rows } = result.dedup;
-    const fresh = new Set(raised);
+  /** Committed verdicts to the drift monitor; a failure there never fails the acknowledged ingest. */
+  private observe(ctx: IngestContext, vectors: Float64Array[], verdicts: Verdict[]): void {
     try {
-      for (const a of rows) {
-        if (fresh.has(a.id)) this.events.emit(AlertEvents.RAISED, { alert: toAlertDto(a) } satisfies AlertRaisedEvent);
-        else this.events.emit(AlertEvents.UPDATED, { alert: toAlertDto(a), change: 'deduplicated', actor_id: actorId } satisfies AlertUpdatedEvent);
-      }
+      this.observer.observe(ctx.source, ctx.sensorId, vectors, verdicts);
     } catch (e) {
-      this.logger.warn(`alert events not published: ${(e as Error).message}`);
+      this.logger.warn(`drift monitor failed: ${(e as Error).message}`);
     }
   }
+
+  private committed(ctx: IngestContext, result: WriteResult): void {
+    this.metrics.committed(ctx.source, result.flowIds.length, result.dedup.raised.length, result.dedup.updated.length);
+    this.alertEvents.ingested(result.dedup);
+  }
+}
+
+function modelUses(verdicts: readonly Verdict[], fullVersion: string): ModelUse[] {
+  const uses = new Map<string, ModelUse>();
+  for (const v of verdicts) {
+    const model = v.model ?? 'full';
+    const version = v.modelVersion ?? fullVersion;
+    const key = `${model} ${version}`;
+    const use = uses.get(key);
+    if (use) use.flows++;
+    else uses.set(key, { model, version, flows: 1 });
+  }
+  return [...uses.values()];
 }

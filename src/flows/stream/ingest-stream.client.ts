@@ -18,6 +18,19 @@ export interface BatchCompletion {
   ackIds: string[];
 }
 
+/** KEYS[1] the stream; ARGV: group, idle threshold (ms), the caller's own consumer name (never removed). */
+const REMOVE_IDLE_CONSUMERS = `
+local removed = {}
+for _, flat in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local c = {}
+  for i = 1, #flat, 2 do c[flat[i]] = flat[i + 1] end
+  if c.name ~= ARGV[3] and tonumber(c.pending) == 0 and tonumber(c.idle) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], c.name)
+    removed[#removed + 1] = c.name
+  end
+end
+return removed`;
+
 const isNoGroup = (e: unknown) => e instanceof Error && /NOGROUP/.test(e.message);
 
 /**
@@ -53,6 +66,16 @@ export class IngestStreamClient {
   async claim(cursor: string): Promise<ClaimReply> {
     const { key, group, consumer, claimMinIdleMs, batchSize } = this.settings;
     return claimReplyOf(await this.withGroup(() => this.redis.xautoclaim(key, group, consumer, claimMinIdleMs, cursor, 'COUNT', batchSize)));
+  }
+
+  /**
+   * Removes from the group every other consumer idle for longer than `maxIdleMs` that holds no pending entry,
+   * and returns their names. Checked and removed in one script: a consumer that reads meanwhile cannot lose
+   * entries to XGROUP DELCONSUMER (which drops the pending entries of the consumer it removes).
+   */
+  async removeIdleConsumers(maxIdleMs: number): Promise<string[]> {
+    const { key, group, consumer } = this.settings;
+    return (await this.withGroup(() => this.redis.eval(REMOVE_IDLE_CONSUMERS, 1, key, group, maxIdleMs, consumer))) as string[];
   }
 
   /** How many times each of these pending entries has been delivered. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ApiKeysService } from '../../auth/api-keys/api-keys.service';
 import { AppConfig } from '../../config/app-config';
 import { IngestedFlow, IngestService } from '../ingest/ingest.service';
 import { BatchCompletion, DeadEntry } from './ingest-stream.client';
@@ -40,6 +41,7 @@ export class StreamBatchService {
   constructor(
     private readonly ingest: IngestService,
     private readonly ledger: StreamLedgerRepository,
+    private readonly apiKeys: ApiKeysService,
     config: ConfigService<AppConfig, true>,
   ) {
     this.stream = config.get('ingestStream.key', { infer: true });
@@ -55,6 +57,7 @@ export class StreamBatchService {
       if (check.ok) valid.push(check.entry);
       else dead.push({ entry, reason: check.reason });
     }
+    await this.resolveSensorNames(valid, entries, dead);
     const results = new Map<string, StreamFlowResult[]>();
     const { ingested, replayed } = await this.persistOnce(valid, results);
     return {
@@ -64,6 +67,32 @@ export class StreamBatchService {
       ingested,
       replayed,
     };
+  }
+
+  /**
+   * Gives each entry whose `sensor` is an API key name that key's id; an entry whose name no key in force has, or
+   * several have, is moved from `valid` to `dead` with the reason.
+   */
+  private async resolveSensorNames(valid: ParsedEntry[], entries: StreamEntry[], dead: DeadEntry[]): Promise<void> {
+    const names = [...new Set(valid.flatMap((e) => (e.sensorName === undefined ? [] : [e.sensorName])))];
+    if (names.length === 0) return;
+    const ids = await this.apiKeys.idsInForceByName(names);
+    const refused = new Set<string>();
+    for (const e of valid) {
+      if (e.sensorName === undefined) continue;
+      const found = ids.get(e.sensorName) ?? [];
+      if (found.length === 1) {
+        e.sensorId = found[0];
+        continue;
+      }
+      const name = JSON.stringify(e.sensorName.slice(0, 100));
+      const reason = found.length
+        ? `sensor: ${found.length} API keys in force are named ${name}: give the key's id`
+        : `sensor: no API key in force has the id or name ${name}`;
+      dead.push({ entry: entries.find((x) => x.id === e.id)!, reason });
+      refused.add(e.id);
+    }
+    if (refused.size) valid.splice(0, valid.length, ...valid.filter((e) => !refused.has(e.id)));
   }
 
   private async persistOnce(valid: ParsedEntry[], results: Map<string, StreamFlowResult[]>): Promise<{ ingested: number; replayed: number }> {

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ConfigService } from '@nestjs/config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import Redis from 'ioredis';
-import { isDependencyUnavailable } from '../../common/filters/all-exceptions.filter';
+import { isDependencyUnavailable } from '../../core/dependency-unavailable';
 import { AppConfig } from '../../config/app-config';
 import { DomainError, ErrorCode } from '../../core/domain-error';
 import { ReadinessRegistry } from '../../infra/health/readiness.registry';
@@ -47,13 +47,14 @@ export function isTransient(e: unknown): boolean {
 }
 
 /**
- * Consumes the ingest stream with a consumer group: reads batches (blocking XREADGROUP on its own connection),
- * persists each exactly once through {@link StreamBatchService}, then publishes the results, dead-letters the
- * invalid entries and acknowledges them in one MULTI. Entries left pending by a dead consumer are reclaimed
- * with XAUTOCLAIM at start-up and every INGEST_STREAM_CLAIM_INTERVAL_MS. A failed batch stays pending and is
- * retried with back-off; when the failure is not an outage the batch is retried entry by entry, and an entry
- * that keeps failing is dead-lettered. On shutdown the loop stops reading, finishes and acknowledges the batch
- * in flight, then closes its connection (before the database pool closes).
+ * Consumes the ingest stream with a consumer group: reads batches (blocking XREADGROUP on its own connection), persists
+ * each exactly once through {@link StreamBatchService}, then publishes the results, dead-letters the invalid entries
+ * and acknowledges them in one MULTI. Entries left pending by a dead consumer are reclaimed with XAUTOCLAIM at start-up
+ * and every INGEST_STREAM_CLAIM_INTERVAL_MS, after which consumers idle beyond INGEST_STREAM_CONSUMER_MAX_IDLE_MS with
+ * nothing pending are removed from the group. A failed batch stays pending and is retried with back-off; when the
+ * failure is not an outage the batch is retried entry by entry, and an entry that keeps failing is dead-lettered. On
+ * shutdown the loop stops reading, finishes and acknowledges the batch in flight, then closes its connection (before
+ * the database pool closes).
  */
 @Injectable()
 export class StreamConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -179,7 +180,10 @@ export class StreamConsumerService implements OnApplicationBootstrap, BeforeAppl
   private async reclaim(client: IngestStreamClient): Promise<void> {
     const reply = await client.claim(this.claimCursor);
     this.claimCursor = reply.next;
-    if (reply.next === '0-0') this.nextClaimAt = Date.now() + this.settings.claimIntervalMs;
+    if (reply.next === '0-0') {
+      this.nextClaimAt = Date.now() + this.settings.claimIntervalMs;
+      await this.removeDeadConsumers(client);
+    }
     if (reply.entries.length === 0) return;
     this.metrics.entriesRead('claim', reply.entries.length);
     this.logger.warn(`reclaimed ${reply.entries.length} stream entries left pending by another consumer`);
@@ -193,6 +197,16 @@ export class StreamConsumerService implements OnApplicationBootstrap, BeforeAppl
     }
     const rest = reply.entries.filter((e) => !tooOften.includes(e));
     if (rest.length) await this.handle({ entries: rest, via: 'claim', attempts: 0 });
+  }
+
+  /** Consumers of crashed processes, once their pending entries are reclaimed, leave the group (and the gauge). */
+  private async removeDeadConsumers(client: IngestStreamClient): Promise<void> {
+    try {
+      const removed = await client.removeIdleConsumers(this.settings.consumerMaxIdleMs);
+      if (removed.length) this.logger.warn(`removed idle stream consumers without pending entries: ${removed.join(', ')}`);
+    } catch (e) {
+      this.logger.warn(`idle stream consumers not removed: ${messageOf(e)}`);
+    }
   }
 
   private async handle(batch: Batch): Promise<void> {

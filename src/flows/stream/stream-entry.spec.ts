@@ -1,4 +1,4 @@
-import { FEATURE_COUNT } from '../../inference/pipeline';
+import { FEATURE_COUNT } from '../../core/features';
 import { compareEntryIds, pairsOf, ParsedEntry, parseStreamEntry, planIngestCalls } from './stream-entry';
 
 const SENSOR = '6f1c8a2e-3b4d-4c5e-8f90-a1b2c3d4e5f6';
@@ -11,6 +11,8 @@ describe('parseStreamEntry', () => {
     const many = parseStreamEntry('2-0', [['flows', JSON.stringify([flow(), flow({ src_ip: '198.18.0.2' })])], ['sensor', SENSOR.toUpperCase()], ['note', 'ignored']], 10);
     expect(many.ok && many.entry.flows.map((f) => f.srcIp)).toEqual(['198.18.0.1', '198.18.0.2']);
     expect(many.ok && many.entry.sensorId).toBe(SENSOR);
+    const named = parseStreamEntry('3-0', [['flow', JSON.stringify(flow())], ['sensor', 'edge-sensor-7']], 10);
+    expect(named).toMatchObject({ ok: true, entry: { sensorId: null, sensorName: 'edge-sensor-7' } });
   });
 
   it.each([
@@ -22,7 +24,8 @@ describe('parseStreamEntry', () => {
     [[['flows', JSON.stringify([flow(), flow(), flow()])]], /^flows: has 3 items; the maximum is 2/],
     [[['flow', JSON.stringify(flow({ src_ip: '999.0.0.1' }))]], /^flow\.src_ip: must be an IPv4 or IPv6 address/],
     [[['flows', JSON.stringify([flow(), flow({ features: [1] })])]], /^flows\[1\]\.features: expected 78 values/],
-    [[['flow', JSON.stringify(flow())], ['sensor', 'sensor-7']], /^sensor: must be a UUID/],
+    [[['flow', JSON.stringify(flow())], ['sensor', '  ']], /^sensor: must be the sensor's API key id \(a UUID\) or name/],
+    [[['flow', JSON.stringify(flow())], ['sensor', 'x'.repeat(201)]], /^sensor: must be/],
     [[['flow', JSON.stringify(flow())], ['flow', JSON.stringify(flow())]], /^flow: appears more than once/],
   ] as [[string, string][], RegExp][])('refuses %j with a reason for the dead-letter stream', (pairs, reason) => {
     const check = parseStreamEntry('3-0', pairs, 2);

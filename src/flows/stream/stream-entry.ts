@@ -12,11 +12,15 @@ export interface ParsedEntry {
   id: string;
   flows: ValidatedFlow[];
   sensorId: string | null;
+  /** A `sensor` given as the API key's name, still to be resolved to the key's id. */
+  sensorName?: string;
 }
 
 export type EntryCheck = { ok: true; entry: ParsedEntry } | { ok: false; reason: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The longest API key name (api_keys.name). */
+const MAX_SENSOR_NAME = 200;
 /** At most this many problems are spelled out in a dead-letter reason. */
 const MAX_REASONS = 10;
 
@@ -53,8 +57,9 @@ function describe(problems: FieldProblem[]): string {
 
 /**
  * Validates one entry of the ingest stream: a field `flow` (one flow, the JSON body of `POST /flows`) or `flows`
- * (a JSON array of them, at most `maxFlows`), and optionally `sensor` (the sensor's API key id, a UUID). Other
- * fields are ignored. An invalid entry is reported with the reason it gets in the dead-letter stream.
+ * (a JSON array of them, at most `maxFlows`), and optionally `sensor`: the sensor's API key id (a UUID) or name
+ * (resolved later, see `StreamBatchService`). Other fields are ignored. An invalid entry is reported with the
+ * reason it gets in the dead-letter stream.
  */
 export function parseStreamEntry(id: string, pairs: [string, string][], maxFlows: number): EntryCheck {
   const record = recordOf(pairs);
@@ -64,7 +69,9 @@ export function parseStreamEntry(id: string, pairs: [string, string][], maxFlows
   const hasMany = fields.flows !== undefined;
   if (hasOne === hasMany) return { ok: false, reason: 'an entry must have exactly one of the fields flow and flows' };
   const sensor = fields.sensor;
-  if (sensor !== undefined && !UUID.test(sensor)) return { ok: false, reason: 'sensor: must be a UUID (the sensor API key id)' };
+  if (sensor !== undefined && (sensor.trim() === '' || sensor.length > MAX_SENSOR_NAME)) {
+    return { ok: false, reason: `sensor: must be the sensor's API key id (a UUID) or name (1 to ${MAX_SENSOR_NAME} characters)` };
+  }
   const name = hasOne ? 'flow' : 'flows';
   const json = parseJson(hasOne ? fields.flow : fields.flows);
   if (!json.ok) return { ok: false, reason: `${name}: is not valid JSON` };
@@ -80,6 +87,7 @@ export function parseStreamEntry(id: string, pairs: [string, string][], maxFlows
     if (flow) flows.push(flow);
   }
   if (problems.length) return { ok: false, reason: describe(problems) };
+  if (sensor !== undefined && !UUID.test(sensor)) return { ok: true, entry: { id, flows, sensorId: null, sensorName: sensor } };
   return { ok: true, entry: { id, flows, sensorId: sensor ? sensor.toLowerCase() : null } };
 }
 

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { FEATURE_NAMES } from '../pipeline/feature-names';
-import { FittedTransform } from '../pipeline/fitted-transform';
-import { ANOMALY_LABEL, BENIGN_LABEL } from '../pipeline/label-normaliser';
+import { FEATURE_NAMES } from '../../core/features/feature-names';
+import { FittedTransform } from '../../core/features/fitted-transform';
+import { ANOMALY_LABEL, BENIGN_LABEL } from '../../core/features/label-normaliser';
 import { InferenceGraph } from './inference-graph';
 import { IsolationForest } from './isolation-forest';
+import { TrainingSupport } from './training-support';
 
 export interface ClassProbability {
   label: string;
@@ -31,6 +32,11 @@ export interface Prediction {
   explanation: FeatureContribution[];
   /** The model input this verdict was computed from (the fitted transform's output: "processed features"). */
   input: Float32Array;
+  /**
+   * The class the network ranked first when the training data did not support it on the flow's IP protocol (see
+   * {@link TrainingSupport}); `label` is then the most probable supported class. Absent when the first class stood.
+   */
+  unsupported?: ClassProbability;
 }
 
 export interface PredictOptions {
@@ -41,6 +47,8 @@ export interface PredictOptions {
   explain?: boolean | 'attacks';
   /** Features per explanation. Default 3. */
   explainTop?: number;
+  /** IP protocol of each flow (null: unknown), for the training-support rule; absent: no flow's protocol is known. */
+  protocols?: readonly (number | null)[];
 }
 
 export interface DetectionModelParts {
@@ -50,11 +58,15 @@ export interface DetectionModelParts {
   forest: IsolationForest;
   /** Benign verdicts with an anomaly score at or above this become `Anomaly`. */
   anomalyThreshold: number;
+  /** The training domain's boundary on the anomaly score (absent in models trained before it was recorded). */
+  domain?: { quantile: number; threshold: number };
   /**
    * Added to the logits before the softmax (logit adjustment for rare classes, Menon et al. 2021): τ·(−log prior)
    * per class. All zeros leaves the network's verdicts unchanged.
    */
   logitOffsets: number[];
+  /** Training rows per protocol and class (absent in models trained before it was recorded: no restriction). */
+  support?: TrainingSupport;
 }
 
 /**
@@ -97,6 +109,7 @@ export class DetectionModel {
         row(input, i),
         gradients ? row(gradients, i) : undefined,
         top,
+        this.parts.support?.allowed(options.protocols?.[i]) ?? null,
       ),
     );
     if (explain === 'attacks') await this.explainAttacks(vectors, input, predictions, top);
@@ -185,11 +198,13 @@ export class DetectionModel {
     input: Float32Array,
     gradient: Float32Array | undefined,
     explainTop: number,
+    allowed: readonly boolean[] | null,
   ): Prediction {
     const top3 = topClasses(probabilities, this.parts.labels, 3);
-    const best = top3[0];
+    const first = top3[0];
+    const best = allowed ? supportedBest(probabilities, this.parts.labels, allowed, first) : first;
     const anomalous = best.label === BENIGN_LABEL && anomalyScore >= this.parts.anomalyThreshold;
-    return {
+    const prediction: Prediction = {
       label: anomalous ? ANOMALY_LABEL : best.label,
       confidence: anomalous ? anomalyScore : best.probability,
       top3,
@@ -197,6 +212,8 @@ export class DetectionModel {
       explanation: gradient ? this.explain(raw, gradient, input, explainTop) : [],
       input,
     };
+    if (best !== first) prediction.unsupported = first;
+    return prediction;
   }
 
   /** Sums gradient × input over the model columns each raw feature feeds and keeps the largest magnitudes. */
@@ -234,6 +251,22 @@ function largest(values: ArrayLike<number>, n: number, measure: (v: number) => n
     scores[at] = score;
   }
   return picked;
+}
+
+/**
+ * The most probable class among the `allowed` ones, or `first` (the overall first) when it is allowed or nothing is.
+ * The confidence stays the network's own probability: it is not renormalised over the allowed classes.
+ */
+function supportedBest(
+  probabilities: Float32Array,
+  labels: readonly string[],
+  allowed: readonly boolean[],
+  first: ClassProbability,
+): ClassProbability {
+  let pick = -1;
+  for (let k = 0; k < labels.length; k++) if (allowed[k] && (pick < 0 || probabilities[k] > probabilities[pick])) pick = k;
+  if (pick < 0 || labels[pick] === first.label) return first;
+  return { label: labels[pick], probability: probabilities[pick] };
 }
 
 function topClasses(probabilities: Float32Array, labels: readonly string[], n: number): ClassProbability[] {

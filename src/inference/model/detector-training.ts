@@ -1,10 +1,40 @@
-import { DEFAULT_INDICATORS, FittedTransform, IndicatorSpec } from '../pipeline/fitted-transform';
-import { BENIGN_LABEL, isWebAttack, WEB_ATTACK_PREFIX } from '../pipeline/label-normaliser';
+import { DEFAULT_INDICATORS, FittedTransform, IndicatorSpec } from '../../core/features/fitted-transform';
+import { BENIGN_LABEL, isWebAttack, WEB_ATTACK_PREFIX } from '../../core/features/label-normaliser';
 import { ClassificationReport, ConfusionMatrix } from './classification-metrics';
 import { DetectionModel } from './detection-model';
+import { scoreQuantile } from './domain-boundary';
 import { IsolationForest } from './isolation-forest';
 import { EpochRecord, LabelledMatrix, trainMlp, TrainOptions } from './mlp-trainer';
 import { LabelledFlows, toMatrix } from './training-data';
+
+/**
+ * Features the original CICFlowMeter computed wrongly (Engelen, Rimmer, Joosen 2021), so that the original and
+ * the corrected meter give unrelated values for flows of the same class: a model that uses them learns one
+ * extraction's artifacts. Leaving them out raised the transfer figures (docs/training.md).
+ */
+export const FLOW_METER_ARTIFACTS: readonly string[] = [
+  // per-flow flag counts: the corrected meter counts flagged packets (median ACK count 11 per flow of the
+  // corrected training file), the original's values do not follow the packets' flags (median 0)
+  ...['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'CWE', 'ECE'].map((flag) => `${flag} Flag Count`),
+  'Fwd PSH Flags',
+  'Bwd PSH Flags', // always 0 in the original
+  'Fwd URG Flags',
+  'Bwd URG Flags', // always 0 in the original
+  // the original's subflow figures are copies of the totals; the corrected meter divides by the subflow count
+  'Subflow Fwd Packets',
+  'Subflow Fwd Bytes',
+  'Subflow Bwd Packets',
+  'Subflow Bwd Bytes',
+  // bulk statistics: always 0 in the original
+  'Fwd Avg Bytes/Bulk',
+  'Fwd Avg Packets/Bulk',
+  'Fwd Avg Bulk Rate',
+  'Bwd Avg Bytes/Bulk',
+  'Bwd Avg Packets/Bulk',
+  'Bwd Avg Bulk Rate',
+  'Down/Up Ratio', // an integer division in the original
+  'Fwd Header Length.1', // the original's second copy of Fwd Header Length
+];
 
 /** Settings of one training; the defaults are the ones the shipped model was trained with. */
 export interface DetectorSettings {
@@ -20,10 +50,14 @@ export interface DetectorSettings {
   blocks: number;
   dropout: number;
   indicators: IndicatorSpec[];
+  /** Features kept out of the model input (see {@link FLOW_METER_ARTIFACTS}). */
+  excludedFeatures: string[];
   forestTrees: number;
   forestSampleSize: number;
   /** Share of benign training flows scored below the anomaly threshold. */
   anomalyQuantile: number;
+  /** Share of all training flows scored below the domain boundary (see `domain-boundary.ts`). */
+  domainQuantile: number;
   /** τ of the logit adjustment: offsets τ·(−log class prior) favour rare classes at prediction time. */
   logitAdjustment: number;
 }
@@ -41,9 +75,11 @@ export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   blocks: 1,
   dropout: 0.1,
   indicators: DEFAULT_INDICATORS,
+  excludedFeatures: [...FLOW_METER_ARTIFACTS],
   forestTrees: 100,
   forestSampleSize: 256,
   anomalyQuantile: 0.9995,
+  domainQuantile: 0.99,
   logitAdjustment: 0.2,
 };
 
@@ -79,7 +115,10 @@ export async function fitDetector(
   settings: DetectorSettings,
   hooks: TrainingHooks = {},
 ): Promise<FittedDetector> {
-  const transform = FittedTransform.fit(train.features, { indicators: settings.indicators });
+  const transform = FittedTransform.fit(train.features, {
+    indicators: settings.indicators,
+    exclude: settings.excludedFeatures,
+  });
   const trainMatrix = toMatrix(train, transform, classes);
   const result = await trainMlp(trainMatrix, val && toMatrix(val, transform, classes), {
     classCount: classes.length,
@@ -94,7 +133,7 @@ export async function fitDetector(
     architecture: { hidden: settings.hidden, blocks: settings.blocks, dropout: settings.dropout },
     ...hooks,
   });
-  const { forest, threshold } = fitAnomalyDetector(trainMatrix, classes.indexOf(BENIGN_LABEL), settings);
+  const { forest, threshold, domain } = fitAnomalyDetector(trainMatrix, classes.indexOf(BENIGN_LABEL), settings);
   const priors = classPriors(trainMatrix.y, classes.length);
   const model = new DetectionModel({
     network: result.model,
@@ -102,6 +141,7 @@ export async function fitDetector(
     labels: classes,
     forest,
     anomalyThreshold: threshold,
+    domain,
     logitOffsets: priors.map((p) => (p > 0 ? -settings.logitAdjustment * Math.log(p) : 0)),
   });
   return { model, history: result.history, bestEpoch: result.bestEpoch, keptEpoch: result.keptEpoch, priors };
@@ -118,8 +158,11 @@ function fitAnomalyDetector(data: LabelledMatrix, benign: number, settings: Dete
     seed: settings.seed,
   });
   const scores = Array.from(forest.scoreBatch(x)).sort((a, b) => a - b);
-  const threshold = scores[Math.min(scores.length - 1, Math.floor(settings.anomalyQuantile * scores.length))];
-  return { forest, threshold };
+  const threshold = scoreQuantile(scores, settings.anomalyQuantile);
+  // the domain is every kind of flow the model was trained on, attacks included, not only the benign ones
+  const all = Array.from(forest.scoreBatch(data.x, data.width)).sort((a, b) => a - b);
+  const domain = { quantile: settings.domainQuantile, threshold: scoreQuantile(all, settings.domainQuantile) };
+  return { forest, threshold, domain };
 }
 
 export interface EvaluationReport extends ClassificationReport {

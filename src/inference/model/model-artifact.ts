@@ -2,10 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { FEATURE_NAMES } from '../pipeline/feature-names';
-import { FittedTransform, FittedTransformJSON } from '../pipeline/fitted-transform';
+import type { FeatureSet } from '../../core/features/eve-projection';
+import { FEATURE_NAMES } from '../../core/features/feature-names';
+import { FittedTransform, FittedTransformJSON } from '../../core/features/fitted-transform';
 import { DetectionModel } from './detection-model';
+import { AnomalyDetectorHead } from './domain-boundary';
 import { IsolationForest, IsolationForestJSON } from './isolation-forest';
+import { readTrainingSupport, TrainingSupport } from './training-support';
 
 export const ARTIFACT_FILES = {
   manifest: 'manifest.json',
@@ -30,6 +33,8 @@ export interface ModelManifest {
   output: 'logits';
   inputSize: number;
   featureNames: string[];
+  /** `eve`: trained on rows projected to what an EVE flow record supplies; absent or `full`: all features. */
+  featureSet?: FeatureSet;
   labels: string[];
   training?: Record<string, unknown>;
 }
@@ -44,8 +49,7 @@ export interface DecisionFile {
   tunedOn?: string;
 }
 
-interface AnomalyDetectorFile {
-  threshold: number;
+interface AnomalyDetectorFile extends AnomalyDetectorHead {
   forest: IsolationForestJSON;
 }
 
@@ -54,6 +58,7 @@ export interface SaveExtras {
   metrics?: unknown;
   confusionMatrixSvg?: string;
   trainingCurvesSvg?: string;
+  featureSet?: FeatureSet;
   training?: Record<string, unknown>;
 }
 
@@ -79,7 +84,7 @@ export async function saveDetectionModel(
   dir: string,
   extras: SaveExtras = {},
 ): Promise<ModelManifest> {
-  const { network, transform, labels, forest, anomalyThreshold, logitOffsets } = model.parts;
+  const { network, transform, labels, forest, anomalyThreshold, domain, logitOffsets } = model.parts;
   const artifacts = await captureArtifacts(network);
   const weights = Buffer.from(new tf.io.CompositeArrayBuffer(artifacts.weightData).slice());
   const topology = JSON.stringify({
@@ -97,6 +102,7 @@ export async function saveDetectionModel(
     [ARTIFACT_FILES.decision]: json({ logitOffsets, ...extras.decision } satisfies DecisionFile),
     [ARTIFACT_FILES.anomaly]: JSON.stringify({
       threshold: anomalyThreshold,
+      ...(domain && { domain }),
       forest: forest.toJSON(),
     } satisfies AnomalyDetectorFile),
   };
@@ -108,6 +114,7 @@ export async function saveDetectionModel(
     output: 'logits',
     inputSize: transform.outputSize,
     featureNames: [...FEATURE_NAMES],
+    ...(extras.featureSet && extras.featureSet !== 'full' ? { featureSet: extras.featureSet } : {}),
     labels,
     training: extras.training,
   };
@@ -140,13 +147,16 @@ export async function loadDetectionModel(dir: string): Promise<{ model: Detectio
   const anomaly = (await read(ARTIFACT_FILES.anomaly)) as AnomalyDetectorFile;
   const labels = (await read(ARTIFACT_FILES.labels)) as string[];
   const decision = (await read(ARTIFACT_FILES.decision).catch(() => undefined)) as DecisionFile | undefined;
+  const supportFile = await readTrainingSupport(dir);
   const model = new DetectionModel({
     network,
     transform: FittedTransform.fromJSON((await read(ARTIFACT_FILES.transform)) as FittedTransformJSON),
     labels,
     forest: IsolationForest.fromJSON(anomaly.forest),
     anomalyThreshold: anomaly.threshold,
+    domain: anomaly.domain,
     logitOffsets: decision?.logitOffsets ?? labels.map(() => 0),
+    support: supportFile ? new TrainingSupport(supportFile, labels) : undefined,
   });
   return { model, manifest };
 }

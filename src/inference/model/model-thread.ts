@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError, ErrorCode } from '../../core/domain-error';
-import { FEATURE_COUNT } from '../pipeline/feature-names';
+import { FEATURE_COUNT } from '../../core/features/feature-names';
 import type { BackendName } from './backend-selector';
 import type { Prediction, PredictOptions } from './detection-model';
 import type { ModelManifest } from './model-artifact';

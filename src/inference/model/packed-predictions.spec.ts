@@ -1,6 +1,6 @@
 import type { Prediction } from './detection-model';
 import { packPredictions, unpackPredictions } from './packed-predictions';
-import { plainPrediction } from '../testing/plain-prediction';
+import { plainPrediction } from '../../../test/utils/plain-prediction';
 
 describe('packed predictions', () => {
   const prediction = (i: number, over: Partial<Prediction> = {}): Prediction => ({
@@ -19,12 +19,16 @@ describe('packed predictions', () => {
 
   it('gives back every field of every prediction, through a structured clone with its buffers transferred', () => {
     const predictions = Array.from({ length: 50 }, (_, i) => prediction(i, i === 7 ? { label: 'Anomaly', confidence: 0.93 } : {}));
+    // a verdict whose first class the training data did not support on the flow's protocol
+    predictions[11] = prediction(11, { label: 'BENIGN', confidence: 0.04, unsupported: prediction(11).top3[0] });
     const { packed, transfer } = packPredictions(predictions);
     const received = structuredClone(packed, { transfer });
     expect(packed.label.byteLength).toBe(0); // moved, not copied
     const unpacked = unpackPredictions(received);
     expect(unpacked.map(plainPrediction)).toEqual(predictions.map(plainPrediction));
     expect(unpacked[7].label).toBe('Anomaly');
+    expect(unpacked[11].unsupported).toEqual({ label: 'PortScan', probability: 0.511 });
+    expect(unpacked.filter((p) => p.unsupported)).toHaveLength(1);
     // only the explanations that exist cross over
     expect(received.explanations.map(([i]) => i)).toEqual(predictions.flatMap((p, i) => (p.explanation.length ? [i] : [])));
   });

@@ -20,6 +20,8 @@ export interface PackedPredictions {
   topProbability: Float64Array;
   /** The non-empty explanations: flow index, contributions. */
   explanations: [number, FeatureContribution[]][];
+  /** Flows whose first class (their first top class) was set aside for want of training support. */
+  unsupported: number[];
   /** Every flow's model input, `inputWidth` values each, one after the other. */
   inputs: Float32Array;
   inputWidth: number;
@@ -47,6 +49,7 @@ export function packPredictions(predictions: readonly Prediction[]): { packed: P
     topLabel: new Uint8Array(count * topWidth),
     topProbability: new Float64Array(count * topWidth),
     explanations: [],
+    unsupported: [],
     inputs: new Float32Array(count * inputWidth),
     inputWidth,
   };
@@ -60,6 +63,7 @@ export function packPredictions(predictions: readonly Prediction[]): { packed: P
       packed.topProbability[i * topWidth + j] = c.probability;
     });
     if (p.explanation.length) packed.explanations.push([i, p.explanation]);
+    if (p.unsupported) packed.unsupported.push(i);
     packed.inputs.set(p.input, i * inputWidth);
   });
   packed.classes = [...classIndex.keys()];
@@ -81,6 +85,7 @@ class PackedPrediction implements Prediction {
     private readonly batch: PackedPredictions,
     private readonly index: number,
     private readonly explained: FeatureContribution[] | undefined,
+    private readonly setAside: boolean,
   ) {
     this.label = batch.classes[batch.label[index]];
     this.confidence = batch.confidence[index];
@@ -98,6 +103,10 @@ class PackedPrediction implements Prediction {
     return this.explained ?? [];
   }
 
+  get unsupported(): ClassProbability | undefined {
+    return this.setAside ? this.top3[0] : undefined;
+  }
+
   get input(): Float32Array {
     const { inputs, inputWidth } = this.batch;
     return inputs.subarray(this.index * inputWidth, (this.index + 1) * inputWidth);
@@ -107,7 +116,8 @@ class PackedPrediction implements Prediction {
 /** The predictions of a packed batch, in order. */
 export function unpackPredictions(batch: PackedPredictions): Prediction[] {
   const explained = new Map(batch.explanations);
+  const setAside = new Set(batch.unsupported);
   const out: Prediction[] = new Array(batch.count);
-  for (let i = 0; i < batch.count; i++) out[i] = new PackedPrediction(batch, i, explained.get(i));
+  for (let i = 0; i < batch.count; i++) out[i] = new PackedPrediction(batch, i, explained.get(i), setAside.has(i));
   return out;
 }

@@ -80,3 +80,55 @@ export function stratifiedFolds(labels: readonly number[], k: number, random: Se
   }
   return folds.map((fold) => random.shuffle(fold));
 }
+
+/**
+ * Stratified partition into `k` folds that keeps each group (rows with one key, such as identical feature vectors)
+ * in one fold, so no held-out row has a twin in training. A group counts for the stratum most of its rows are in;
+ * within a stratum the groups are shuffled, dealt largest first, each to the fold that holds fewest of its rows.
+ */
+export function groupedStratifiedFolds(
+  labels: readonly number[],
+  groups: readonly string[],
+  k: number,
+  random: SeededRandom,
+): number[][] {
+  const members = new Map<string, number[]>();
+  groups.forEach((key, i) => {
+    const rows = members.get(key);
+    if (rows) rows.push(i);
+    else members.set(key, [i]);
+  });
+  const byStratum = new Map<number, number[][]>();
+  for (const rows of members.values()) {
+    const stratum = majority(rows.map((i) => labels[i]));
+    const list = byStratum.get(stratum);
+    if (list) list.push(rows);
+    else byStratum.set(stratum, [rows]);
+  }
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let start = 0;
+  for (const stratum of [...byStratum.keys()].sort((a, b) => a - b)) {
+    const list = random.shuffle(byStratum.get(stratum) as number[][]).sort((a, b) => b.length - a.length);
+    const filled = new Array<number>(k).fill(0);
+    for (const rows of list) {
+      // ties go round-robin from a moving start, so the strata's single rows do not all land in fold 0
+      let best = start % k;
+      for (let j = 1; j < k; j++) {
+        const f = (start + j) % k;
+        if (filled[f] < filled[best]) best = f;
+      }
+      filled[best] += rows.length;
+      folds[best].push(...rows);
+      start++;
+    }
+  }
+  return folds.map((fold) => random.shuffle(fold));
+}
+
+function majority(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0];
+  for (const [v, n] of counts) if (n > (counts.get(best) ?? 0) || (n === counts.get(best) && v < best)) best = v;
+  return best;
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FEATURE_NAMES } from '../pipeline/feature-names';
+import { FEATURE_NAMES } from '../../core/features/feature-names';
 import { useBackend } from './backend-selector';
 import { DetectionModel } from './detection-model';
 import { DEFAULT_DETECTOR_SETTINGS, DetectorSettings, fitDetector } from './detector-training';
@@ -55,7 +55,7 @@ describe('training round trip on the fixture', () => {
     const again = await saveDetectionModel(second.model, mkdtempSync(join(dir, 'again-')));
     expect(again.version).toBe(manifest.version);
     [first.model, second.model, reloaded].forEach((m) => m.dispose());
-  }, 60_000);
+  }, 180_000);
 
   it('returns one complete prediction per flow, with explanations from real features', async () => {
     const flows = await readLabelledFlows(fixture);

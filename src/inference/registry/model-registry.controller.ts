@@ -1,34 +1,38 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Queue } from 'bull';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, RequirePermission } from '../../common/auth/auth.decorators';
 import { ActorContext } from '../../common/auth/principal';
 import { ApiConflict, ApiNotFound, ApiValidationErrors } from '../../common/http/api-errors.decorator';
-import { DomainError } from '../../core/domain-error';
 import { Permission } from '../../core/permissions';
-import { IngestService } from '../../flows/ingest/ingest.service';
-import { QUEUES, TrainingJob } from '../../infra/queues/queues';
+import { toModelDriftDto } from '../drift/model-drift.dto';
+import { ModelDriftMonitor } from '../drift/model-drift.monitor';
+import { InferenceQueue } from '../inference-queue';
 import { ModelClassifier } from '../model-classifier';
+import { MODEL_DATA_SUMMARY_MODELS } from './model-data-summary.dto';
+import { MODEL_METRICS_MAP_MODELS } from './model-metrics.dto';
 import { ModelRegistryService } from './model-registry.service';
 import { ModelStatusDto, ModelVersionDto, RetrainAcceptedDto, RetrainDto, toModelVersionDto } from './model-version.dto';
 import { ModelVersionPipe } from './model-version.pipe';
+import { TrainingService } from '../training/training.service';
 
 @ApiTags('inference')
+@ApiExtraModels(...MODEL_METRICS_MAP_MODELS, ...MODEL_DATA_SUMMARY_MODELS)
 @Controller('inference')
 export class ModelRegistryController {
   constructor(
     private readonly registry: ModelRegistryService,
     private readonly classifier: ModelClassifier,
-    private readonly ingest: IngestService,
-    @InjectQueue(QUEUES.TRAINING) private readonly training: Queue<TrainingJob>,
+    private readonly queue: InferenceQueue,
+    private readonly trainingService: TrainingService,
+    private readonly drift: ModelDriftMonitor,
   ) {}
 
   @Get('model-status')
   @RequirePermission(Permission.VIEW_STATS)
-  @ApiOperation({ summary: 'The model in use: version, tfjs backend, classes, shadow, queue' })
+  @ApiOperation({
+    summary: 'The model in use: version, tfjs backend, classes, shadow, queue, and its drift alarm',
+    description: 'The drift windows are those of the process that answers (each process judges the flows it classified).',
+  })
   @ApiOkResponse({ type: ModelStatusDto })
   status(): ModelStatusDto {
     const info = this.classifier.info();
@@ -39,8 +43,9 @@ export class ModelRegistryController {
       labels: info?.labels ?? [],
       loaded_at: info ? info.loadedAt.toISOString() : null,
       shadow_version: this.classifier.shadowVersion,
-      queued_flows: this.ingest.queuedFlows,
+      queued_flows: this.queue.queuedFlows,
       error: info ? null : this.registry.error,
+      drift: toModelDriftDto(this.drift.snapshot(), this.drift.settings, info?.domain ?? null),
     };
   }
 
@@ -95,17 +100,6 @@ export class ModelRegistryController {
   @ApiAcceptedResponse({ type: RetrainAcceptedDto })
   @ApiValidationErrors()
   async retrain(@Actor() actor: ActorContext, @Body() dto: RetrainDto): Promise<RetrainAcceptedDto> {
-    if (dto.data_path !== undefined && !existsSync(resolve(dto.data_path))) {
-      throw DomainError.validation([{ field: 'data_path', reason: 'does not exist on the server' }]);
-    }
-    const includeFeedback = dto.include_feedback ?? true;
-    if (dto.data_path === undefined && (!includeFeedback || (await this.registry.feedbackExamples()) === 0)) {
-      throw DomainError.validation([{ field: 'data_path', reason: 'is required: there is no feedback to train on alone' }]);
-    }
-    const job = await this.training.add(
-      { dataPath: dto.data_path ?? null, includeFeedback, epochs: dto.epochs ?? 60, seed: dto.seed ?? 42, requestedBy: actor.principal?.id ?? null },
-      { attempts: 1, removeOnComplete: 50, removeOnFail: 50 },
-    );
-    return { job_id: String(job.id), state: await job.getState() };
+    return this.trainingService.retrain(actor, dto);
   }
 }

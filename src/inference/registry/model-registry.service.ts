@@ -2,8 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { ActorContext } from '../../common/auth/principal';
@@ -13,8 +13,9 @@ import { ReadinessRegistry } from '../../infra/health/readiness.registry';
 import { ModelClassifier } from '../model-classifier';
 import { ARTIFACT_FILES, ModelManifest } from '../model/model-artifact';
 import { ModelVersionEntity } from './model-version.entity';
+import { ModelEvents } from '../model.events';
 
-export const MODEL_ACTIVATED_EVENT = 'model.activated';
+export const MODEL_ACTIVATED_EVENT = ModelEvents.ACTIVATED;
 const SYNC_INTERVAL_MS = 10_000;
 
 /**
@@ -86,6 +87,24 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
     return this.repo.findOneByOrFail({ version: manifest.version });
   }
 
+  /**
+   * Moves a freshly trained model from `stagingDir` into the model store as `<store>/<version>` and registers it.
+   * The version is a content hash, so a directory of that name already holds the very same files: it is kept.
+   */
+  async storeTrained(stagingDir: string, dataSummary: Record<string, unknown>): Promise<ModelVersionEntity> {
+    const { version } = await readManifest(stagingDir);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(version) || version.startsWith('.')) {
+      throw new DomainError(ErrorCode.BAD_REQUEST, `the trained model's version ${JSON.stringify(version)} cannot name a directory`);
+    }
+    const target = join(resolve(this.config.get('model.storeDir', { infer: true })), version);
+    const exists = () => stat(target).then(() => true, () => false);
+    // another instance may have stored the same version meanwhile: its rename wins, ours is dropped
+    const renamed = () => rename(stagingDir, target).then(() => true, async (e) => ((await exists()) ? false : Promise.reject(e)));
+    const moved = !(await exists()) && (await renamed());
+    if (!moved) await rm(stagingDir, { recursive: true, force: true });
+    return this.register(target, dataSummary);
+  }
+
   /** Loads the version, then makes it the active one in the registry; in-flight requests are not dropped. */
   async activate(actor: ActorContext, version: string): Promise<ModelVersionEntity> {
     const target = await this.find(version);
@@ -134,6 +153,11 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
     if (active && active.version !== this.classifier.modelVersion) {
       await this.classifier.activate(active.artifactPath);
       this.loadError = null;
+    }
+    // the version registered from MODEL_DIR (or activated before a restart) records the backend that runs it
+    const info = this.classifier.info();
+    if (active && info?.version === active.version && active.backend !== info.backend) {
+      await this.repo.update({ id: active.id }, { backend: info.backend });
     }
     const shadow = await this.repo.findOneBy({ isShadow: true });
     if ((shadow?.version ?? null) !== this.classifier.shadowVersion) await this.classifier.setShadow(shadow?.artifactPath ?? null);

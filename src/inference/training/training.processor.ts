@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Job } from 'bull';
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -12,10 +13,13 @@ import { pipeline } from 'node:stream/promises';
 import { FeedbackExportService } from '../../alerts/feedback/feedback-export.service';
 import { AppConfig } from '../../config/app-config';
 import { QUEUES, TrainingJob } from '../../infra/queues/queues';
+import { ModelEvents } from '../model.events';
 import { ModelRegistryService } from '../registry/model-registry.service';
 import { parseEpochLine, trainingCommand } from './training-command';
 
-export const TRAINING_PROGRESS_EVENT = 'model.training_progress';
+export const TRAINING_PROGRESS_EVENT = ModelEvents.TRAINING_PROGRESS;
+/** Where runs train, inside the model store (a rename from there into the store is atomic). */
+export const STAGING_DIR = '.staging';
 
 /**
  * Retrains in a child process (training would block this process's event loop), relays per-epoch progress as
@@ -37,15 +41,16 @@ export class TrainingProcessor implements OnModuleDestroy {
   async train(job: Job<TrainingJob>): Promise<{ version: string }> {
     const started = Date.now();
     const store = resolve(this.config.get('model.storeDir', { infer: true }));
-    const dataDir = join(store, `${job.id}-data`);
-    const outDir = join(store, `job-${job.id}`);
-    await rm(dataDir, { recursive: true, force: true });
+    // a run's own scratch directory: Bull job ids start again at 1 when Redis loses the queue
+    const workDir = join(store, STAGING_DIR, randomUUID());
+    const dataDir = join(workDir, 'data');
+    const outDir = join(workDir, 'model');
     await mkdir(dataDir, { recursive: true });
     try {
       await this.prepareData(job.data, dataDir);
       this.progress(job, { stage: 'training' });
       await this.runTraining(job, ['--data', dataDir, '--out', outDir, '--epochs', String(job.data.epochs), '--seed', String(job.data.seed), '--eval-seeds', '1']);
-      const row = await this.registry.register(outDir, { job_id: String(job.id), data_path: job.data.dataPath, feedback: job.data.includeFeedback });
+      const row = await this.registry.storeTrained(outDir, { job_id: String(job.id), data_path: job.data.dataPath, feedback: job.data.includeFeedback });
       this.progress(job, { stage: 'registered', version: row.version });
       this.logger.log(`training job ${job.id} registered ${row.version} in ${Math.round((Date.now() - started) / 1000)} s`);
       return { version: row.version };
@@ -53,7 +58,7 @@ export class TrainingProcessor implements OnModuleDestroy {
       this.progress(job, { stage: 'failed', error: (e as Error).message });
       throw e;
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
     }
   }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { AccessTokenCheck } from '../../common/auth/access-token-check';
 import { UserPrincipal, permissionsOf } from '../../common/auth/principal';
 import { DomainError, ErrorCode } from '../../core/domain-error';
 import { Permission } from '../../core/permissions';
-import { SocketAuthenticator } from '../../realtime/socket-authenticator';
 import { BoardCredential, credentialOf } from './board-credentials';
 
 /** Managing the queues is system configuration: admins only. */
@@ -23,12 +23,12 @@ export interface BoardAccess {
  */
 @Injectable()
 export class BoardAccessGuard {
-  constructor(private readonly authenticator: SocketAuthenticator) {}
+  constructor(private readonly sessions: AccessTokenCheck) {}
 
   async admit(request: FastifyRequest): Promise<BoardAccess> {
     const credential = credentialOf(request);
     if (!credential) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Authentication required: an admin access token (bearer header or board session)');
-    const result = await this.authenticator.authenticate(credential.token);
+    const result = await this.sessions.check(credential.token);
     if ('error' in result) throw new DomainError(ErrorCode.UNAUTHENTICATED, `Authentication required: ${result.error}`);
     if (!permissionsOf(result.principal).has(BOARD_PERMISSION)) {
       throw new DomainError(ErrorCode.FORBIDDEN, `The queue board requires the ${BOARD_PERMISSION} permission`);

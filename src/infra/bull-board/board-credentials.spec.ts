@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { boardCookie, credentialOf } from './board-credentials';
 
-const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
+const request = (headers: Record<string, string>) => ({ headers }) as FastifyRequest;
 
 describe('board credentials', () => {
   it('takes the bearer header first, then the board cookie among others', () => {

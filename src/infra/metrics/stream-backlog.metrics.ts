@@ -31,7 +31,7 @@ function fields(flat: unknown): Record<string, unknown> {
 
 /**
  * The Redis Streams ingest backlog, read at scrape time: stream lengths and the consumer group's lag (entries not
- * yet delivered), pending entries (delivered, not acknowledged) and consumers. The gauges of one scrape share one
+ * yet delivered), pending entries (delivered, not acknowledged) and live consumers. The gauges of one scrape share one
  * read; every instance reports the same figures (aggregate them with `max`).
  */
 @Injectable()
@@ -58,25 +58,26 @@ export class StreamBacklog {
   }
 
   private async query(): Promise<Backlog | null> {
-    const { enabled, key, deadKey, outKey, group } = this.config.get('ingestStream', { infer: true });
+    const { enabled, key, deadKey, outKey, group, consumerMaxIdleMs } = this.config.get('ingestStream', { infer: true });
     if (!enabled) return null;
-    const [ingest, dead, output, groups] = await withTimeout(
+    const [ingest, dead, output, groups, consumers] = await withTimeout(
       Promise.all([
         this.redis.xlen(key),
         this.redis.xlen(deadKey),
         this.redis.xlen(outKey),
         (this.redis.xinfo('GROUPS', key) as Promise<unknown[]>).catch(() => []),
+        (this.redis.xinfo('CONSUMERS', key, group) as Promise<unknown[]>).catch(() => []),
       ]),
       READ_TIMEOUT_MS,
       'stream backlog',
     );
     const info = groups.map(fields).find((g) => g.name === group);
     const lag = info?.lag;
+    // a crashed consumer stays in the group until a live one removes it: only recent ones count
+    const live = consumers.map(fields).filter((c) => Number(c.idle ?? Infinity) <= consumerMaxIdleMs).length;
     return {
       lengths: { ingest, dead_letter: dead, output },
-      group: info
-        ? { lag: lag === null || lag === undefined ? null : Number(lag), pending: Number(info.pending ?? 0), consumers: Number(info.consumers ?? 0) }
-        : null,
+      group: info ? { lag: lag === null || lag === undefined ? null : Number(lag), pending: Number(info.pending ?? 0), consumers: live } : null,
     };
   }
 }
@@ -105,7 +106,7 @@ export const streamBacklogMetricProviders = [
   backlogGauge(STREAM_BACKLOG_METRICS.pending, 'Ingest stream entries delivered to a consumer and not yet acknowledged', (g, b) => {
     if (b.group) g.set(b.group.pending);
   }),
-  backlogGauge(STREAM_BACKLOG_METRICS.consumers, 'Consumers in the ingest stream consumer group', (g, b) => {
+  backlogGauge(STREAM_BACKLOG_METRICS.consumers, 'Live consumers of the ingest stream group (idle at most INGEST_STREAM_CONSUMER_MAX_IDLE_MS)', (g, b) => {
     if (b.group) g.set(b.group.consumers);
   }),
 ];

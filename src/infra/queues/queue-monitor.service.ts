@@ -3,7 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Queue } from 'bull';
-import { isDependencyUnavailable } from '../../common/filters/all-exceptions.filter';
+import { isDependencyUnavailable } from '../../core/dependency-unavailable';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { QUEUE_EVENTS, QueueReconnectedEvent, QUEUES } from './queues';
 

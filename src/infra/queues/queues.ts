@@ -4,6 +4,7 @@ export const QUEUES = {
   NETWORK: 'network',
   TRAINING: 'training',
   WEBHOOKS: 'webhooks',
+  SIEM: 'siem',
 } as const;
 
 /** In-process events (EventEmitter2) about the queues' Redis connections. */
@@ -22,6 +23,10 @@ export interface FlowImportJob {
   fileName: string;
   sensorId: string | null;
   requestedBy: string | null;
+  /** Flow dialect of the header, checked at upload (see core/features/flow-dialects.ts). */
+  dialect?: string;
+  /** IANA zone of the file's local timestamps; null or absent: UTC. */
+  timeZone?: string | null;
   /** Rows already committed (a retried job resumes after them). */
   committedRows?: number;
 }
@@ -45,6 +50,25 @@ export interface WebhookDeliveryJob {
   event: string;
   occurredAt: string;
   data: unknown;
+  /**
+   * An `alert.raised.digest`: `data` stays null until the job seals the webhook's open digest number `seq` (kept in
+   * Redis while it collects alerts) and stores it here, so every retry sends the same body.
+   */
+  digest?: { seq: number };
+}
+
+/** One SIEM delivery: an event, as ECS documents, to one syslog destination (docs/siem.md). */
+export interface SiemDeliveryJob {
+  /** The destination's name (`tls://host:port`). */
+  destination: string;
+  /** The ECS `event.id`: the same on every attempt (a receiver may see a delivery twice; it dedupes on it). */
+  deliveryId: string;
+  event: string;
+  occurredAt: string;
+  /** The event's payload as JSON; mapped to ECS when sent, so every attempt sends the same documents. */
+  data: unknown;
+  /** An `alert.raised.digest`: `data` stays null until the job seals the destination's open digest `seq`. */
+  digest?: { seq: number };
 }
 
 /** Jobs of the `network` queue. Job ids de-duplicate: `apply:<actionId>`, `remove:<actionId>`, `expire:<actionId>`. */

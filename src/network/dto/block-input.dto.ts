@@ -27,10 +27,12 @@ class BlockCommonDto {
   alert_id?: string;
 
   @ApiPropertyOptional({
-    default: false,
     description:
-      'Admins only (system_config): block even a protected target (this server, the caller, FIREWALL_MANAGEMENT_CIDRS, ' +
-      'the allowlist, the API port). Never overrides the refusal of loopback or the whole internet.',
+      'Default false. Admins only (system_config): block even a protected target (this server, the caller, FIREWALL_MANAGEMENT_CIDRS, ' +
+      'the allowlist, the API port) and the forcible special-purpose ranges (link-local 169.254.0.0/16 and fe80::/10, ' +
+      'reserved 240.0.0.0/4, networks that merely include embedded IPv4 forms such as 2002::/16). Never overrides the ' +
+      'refusal of the whole internet, loopback, unspecified, multicast or broadcast addresses, embedded forms included ' +
+      '(docs/firewall.md).',
   })
   @IsOptional()
   @IsBoolean()

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CursorMetaDto } from '../../common/pagination/pagination.dto';
+import type { FirewallCommand } from '../firewall';
 import { NetworkActionEntity, NetworkActionStatus, NetworkActionType } from '../network-action.entity';
 
 /** A block as the API and the realtime events show it. */
@@ -35,6 +36,22 @@ export class NetworkActionDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When it expired, was revoked or failed' })
   ended_at: string | null;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+/** A command the firewall runs: an argument vector (never a shell line) and what it reads on standard input. */
+export class FirewallCommandDto {
+  @ApiProperty({ type: [String], example: ['nft', '-f', '-'] }) argv: string[];
+  @ApiProperty({ nullable: true, type: String, description: 'Standard input (an nft or ipset script)' }) stdin: string | null;
+}
+
+/** The answer to a block request. */
+export class BlockActionDto extends NetworkActionDto {
+  @ApiProperty({
+    nullable: true,
+    type: [FirewallCommandDto],
+    description: 'FIREWALL_DRIVER=dry-run only: the commands applying this block would run (nothing is run); null otherwise',
+  })
+  dry_run_commands: FirewallCommandDto[] | null;
 }
 
 export class NetworkActionPageDto {
@@ -81,6 +98,13 @@ export function toNetworkActionDto(a: NetworkActionEntity): NetworkActionDto {
     applied_at: iso(a.appliedAt),
     ended_at: iso(a.endedAt),
     updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+export function toBlockActionDto(a: NetworkActionEntity, commands: FirewallCommand[] | null): BlockActionDto {
+  return {
+    ...toNetworkActionDto(a),
+    dry_run_commands: commands?.map((c) => ({ argv: [c.file, ...c.args], stdin: c.input ?? null })) ?? null,
   };
 }
 

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { ParsedTarget } from '../../core/net';
-import { FirewallCommand, argvOf } from './command-runner';
-import { FirewallPlan } from './firewall-plan';
+import { FirewallCommand, argvOf, inNetns } from './command-runner';
+import { FirewallPlan, planChanges } from './firewall-plan';
 import { FirewallNames } from './firewall-names';
 import { FirewallDriver } from './firewall.driver';
 import { FirewallBaseMissingError } from './firewall.errors';
-import { FirewallState, PortRef } from './firewall.types';
-import { sortState } from './firewall-state';
+import { BaseRepairs, FirewallChanges, FirewallState, PortRef, noBaseRepairs } from './firewall.types';
+import { emptyState, sortState } from './firewall-state';
 import { HOOK_CHAINS, IPTABLES_FAMILIES, chainBaseCommand, chainTeardownCommand } from './iptables.commands';
 import {
   ipsetChangeCommand,
@@ -53,6 +53,7 @@ export class DryRunFirewallDriver extends FirewallDriver {
   private readonly runner: RecordingCommandRunner;
   private readonly syntax: DryRunSyntax;
   private readonly now: () => number;
+  private readonly netns: string | undefined;
   private readonly addresses = new Map<string, Held<ParsedTarget>>();
   private readonly ports = new Map<string, Held<PortRef>>();
   private baseInstalled = false;
@@ -66,6 +67,7 @@ export class DryRunFirewallDriver extends FirewallDriver {
     if (this.syntax !== 'nftables' && this.syntax !== 'iptables') throw new Error('Unknown dry-run syntax');
     this.allowsOverlappingTargets = this.syntax === 'iptables';
     this.now = options.now ?? Date.now;
+    this.netns = options.netns;
     this.runner = new RecordingCommandRunner(options.netns, (command) => this.logCommand(command));
   }
 
@@ -78,7 +80,24 @@ export class DryRunFirewallDriver extends FirewallDriver {
     this.runner.clear();
   }
 
-  async ensureBase(): Promise<void> {
+  /**
+   * The commands applying `changes` would run now, for an API answer: nothing is run, recorded or remembered.
+   * Before the base is installed (another process applies the blocks) they are rendered against an empty firewall.
+   */
+  async preview(changes: FirewallChanges): Promise<FirewallCommand[]> {
+    const plan = planChanges(changes);
+    const current = this.baseInstalled ? await this.list() : emptyState();
+    const commands = this.syntax === 'nftables' ? nftChangeCommands(this.names, plan, current) : [ipsetChangeCommand(this.names, plan)];
+    return commands.map((command) => inNetns(command, this.netns));
+  }
+
+  /** Installs nothing outside this process, so nothing of another driver is ever left behind by it. */
+  installedParts(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  /** Nobody edits the recorded rule set by hand: nothing to repair. */
+  async ensureBase(): Promise<BaseRepairs> {
     if (this.syntax === 'nftables') {
       await this.runner.run(nftBaseCommand(this.names));
     } else {
@@ -87,6 +106,7 @@ export class DryRunFirewallDriver extends FirewallDriver {
       for (const tool of IPTABLES_FAMILIES) await this.runner.run(chainBaseCommand(tool, this.names, missing));
     }
     this.baseInstalled = true;
+    return noBaseRepairs();
   }
 
   async list(): Promise<FirewallState> {

@@ -44,3 +44,12 @@ export function createFirewallDriver(options: FirewallOptions, deps: FirewallDep
       throw new Error(`Unknown firewall driver: ${String((options as { driver: unknown }).driver).slice(0, 32)}`);
   }
 }
+
+/**
+ * The project's other real driver with the same names on the same kernel (nftables for iptables and the other
+ * way round), so a driver switch can find and remove the base the earlier driver left; null for dry-run.
+ */
+export function createOtherFirewallDriver(options: FirewallOptions, deps: FirewallDependencies = {}): FirewallDriver | null {
+  if (options.driver === 'dry-run') return null;
+  return createFirewallDriver({ ...options, driver: options.driver === 'iptables' ? 'nftables' : 'iptables' }, deps);
+}

@@ -58,8 +58,20 @@ describe('planChanges', () => {
     ['loopback', t('127.0.0.53'), FirewallRefusal.TOUCHES_LOOPBACK],
     ['IPv6 loopback', t('::1'), FirewallRefusal.TOUCHES_LOOPBACK],
     ['a network containing loopback', t('64.0.0.0/2'), FirewallRefusal.TOUCHES_LOOPBACK],
+    ['the unspecified address', t('0.0.0.0'), FirewallRefusal.SPECIAL_PURPOSE],
+    ['the IPv6 unspecified address', t('::'), FirewallRefusal.SPECIAL_PURPOSE],
+    ['IPv4-compatible loopback', t('::127.0.0.1'), FirewallRefusal.SPECIAL_PURPOSE],
+    ['NAT64 loopback', t('64:ff9b::7f00:1'), FirewallRefusal.SPECIAL_PURPOSE],
+    ['broadcast', t('255.255.255.255'), FirewallRefusal.SPECIAL_PURPOSE],
+    ['multicast', t('224.0.0.1'), FirewallRefusal.SPECIAL_PURPOSE],
   ])('refuses to block %s', (_label, target, reason) => {
     expect(refusal({ blockAddresses: [{ target }] })).toBe(reason);
+  });
+
+  it('lets the forcible special-purpose ranges through (an admin forced them upstream)', () => {
+    for (const target of ['169.254.169.254', 'fe80::/64', '240.0.0.0/8', '2002::/16']) {
+      expect(planChanges({ blockAddresses: [{ target: t(target) }] }).blockAddresses.map((b) => b.target.canonical)).toEqual([target]);
+    }
   });
 
   it.each([0, -1, 1.5, Number.NaN, MAX_BLOCK_TIMEOUT_SEC + 1, '60'])('refuses timeout %p', (timeoutSec) => {

@@ -4,7 +4,7 @@ import {
   parseBlockPort,
   parseProtocol,
   parseTarget,
-  touchesLoopback,
+  specialPurposeOf,
 } from '../../core/net';
 import { FirewallRefusal, FirewallRequestError } from './firewall.errors';
 import { FirewallChanges, MAX_BLOCK_TIMEOUT_SEC, PortRef } from './firewall.types';
@@ -38,11 +38,16 @@ function revalidateTarget(target: unknown, field: string): ParsedTarget {
   return parsed;
 }
 
-/** Whole internet and anything touching loopback would cut the host (and this backend) off: never blocked. */
+/**
+ * Whole internet and anything touching loopback would cut the host (and this backend) off; unspecified, multicast
+ * and broadcast sources never arrive: never blocked. Forcible special-purpose ranges pass (an admin forced them).
+ */
 function blockableTarget(target: unknown, field: string): ParsedTarget {
   const parsed = revalidateTarget(target, field);
   if (isWholeInternet(parsed)) throw new FirewallRequestError(FirewallRefusal.WHOLE_INTERNET, field);
-  if (touchesLoopback(parsed)) throw new FirewallRequestError(FirewallRefusal.TOUCHES_LOOPBACK, field);
+  const special = specialPurposeOf(parsed);
+  if (special?.reason === FirewallRefusal.TOUCHES_LOOPBACK) throw new FirewallRequestError(FirewallRefusal.TOUCHES_LOOPBACK, field);
+  if (special && !special.forcible) throw new FirewallRequestError(FirewallRefusal.SPECIAL_PURPOSE, field);
   return parsed;
 }
 

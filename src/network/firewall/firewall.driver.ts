@@ -1,6 +1,6 @@
 import type { ParsedTarget, Protocol } from '../../core/net';
 import { FirewallPlan, isEmptyPlan, planChanges } from './firewall-plan';
-import { FirewallChanges, FirewallDriverName, FirewallState } from './firewall.types';
+import { BaseRepairs, FirewallChanges, FirewallDriverName, FirewallState } from './firewall.types';
 
 /**
  * The firewall as the reconciler sees it; also the Nest injection token. The reconciler makes the firewall
@@ -8,7 +8,8 @@ import { FirewallChanges, FirewallDriverName, FirewallState } from './firewall.t
  *
  * Contract shared by every driver:
  * - `ensureBase()` installs our own sets and chains (or table) and the jumps into INPUT and FORWARD. It is
- *   idempotent and cheap: call it at the start of every reconcile pass, so a flushed host firewall heals.
+ *   idempotent and cheap: call it at the start of every reconcile pass, so a flushed host firewall heals. It
+ *   returns what it found missing or added by hand, for the drift metric.
  * - `apply()` validates the whole batch first (whole internet, anything touching loopback, bad timeouts, a
  *   target both blocked and unblocked: refused before any command runs), then changes the firewall with one
  *   command per tool. Blocking a blocked entry replaces its timeout; unblocking an absent entry does nothing.
@@ -24,7 +25,13 @@ export abstract class FirewallDriver {
   abstract readonly name: FirewallDriverName;
   abstract readonly allowsOverlappingTargets: boolean;
 
-  abstract ensureBase(): Promise<void>;
+  /** Installs the base and reports what of it was missing or added by hand just before. */
+  abstract ensureBase(): Promise<BaseRepairs>;
+  /**
+   * What of this driver's own base (by name) the kernel holds now, as readable names; none when its tools are
+   * not installed. Used when FIREWALL_DRIVER switched: the new driver looks for the other one's leftovers.
+   */
+  abstract installedParts(): Promise<string[]>;
   abstract list(): Promise<FirewallState>;
   abstract flush(): Promise<void>;
   abstract teardown(): Promise<void>;

@@ -4,6 +4,8 @@ import { DomainError, ErrorCode } from '../../core/domain-error';
 export enum FirewallRefusal {
   WHOLE_INTERNET = 'whole_internet',
   TOUCHES_LOOPBACK = 'touches_loopback',
+  /** A never-blocked special-purpose range (unspecified, multicast, broadcast, embedded loopback …). */
+  SPECIAL_PURPOSE = 'special_purpose',
   INVALID_TARGET = 'invalid_target',
   INVALID_TIMEOUT = 'invalid_timeout',
   BLOCK_AND_UNBLOCK = 'block_and_unblock',
@@ -70,4 +72,10 @@ export class FirewallOutputError extends DomainError {
     super(ErrorCode.INTERNAL, message);
     this.name = 'FirewallOutputError';
   }
+}
+
+/** For `.catch()`: a tool that is not installed has installed nothing (null). Any other failure is rethrown. */
+export function absentTool(error: unknown): null {
+  if (error instanceof FirewallCommandError && /ENOENT|exec of "[^"]+" failed|command not found/.test(error.stderr)) return null;
+  throw error;
 }

@@ -45,3 +45,27 @@ export interface FirewallState {
   addresses: BlockedAddress[];
   ports: BlockedPort[];
 }
+
+/**
+ * What `ensureBase()` found out of place in our own rule set before it re-installed it: rules of our chains
+ * missing or added by hand, and missing containers (our chain, table, set, or a jump from INPUT / FORWARD).
+ */
+export interface BaseRepairs {
+  missingRules: number;
+  unexpectedRules: number;
+  missingChains: number;
+}
+
+export const noBaseRepairs = (): BaseRepairs => ({ missingRules: 0, unexpectedRules: 0, missingChains: 0 });
+
+/** Counts how many of `expected` are absent from `actual` and how many of `actual` are not expected (multisets). */
+export function compareLines(expected: readonly string[], actual: readonly string[]): { missing: number; unexpected: number } {
+  const left = [...actual];
+  let missing = 0;
+  for (const line of expected) {
+    const i = left.indexOf(line);
+    if (i < 0) missing++;
+    else left.splice(i, 1);
+  }
+  return { missing, unexpected: left.length };
+}

@@ -4,7 +4,7 @@ export { DryRunFirewallDriver } from './dry-run.driver';
 export type { DryRunOptions, DryRunSyntax } from './dry-run.driver';
 export { ExecFileCommandRunner } from './exec-file.runner';
 export type { ExecFileRunnerOptions } from './exec-file.runner';
-export { createFirewallDriver } from './firewall-driver.factory';
+export { createFirewallDriver, createOtherFirewallDriver } from './firewall-driver.factory';
 export type { FirewallDependencies, FirewallOptions } from './firewall-driver.factory';
 export { DEFAULT_SET_PREFIX, firewallNames } from './firewall-names';
 export type { FirewallNames } from './firewall-names';
@@ -17,10 +17,12 @@ export {
   FirewallOutputError,
   FirewallRefusal,
   FirewallRequestError,
+  absentTool,
 } from './firewall.errors';
-export { MAX_BLOCK_TIMEOUT_SEC } from './firewall.types';
+export { MAX_BLOCK_TIMEOUT_SEC, noBaseRepairs } from './firewall.types';
 export type {
   AddressBlockRequest,
+  BaseRepairs,
   BlockedAddress,
   BlockedPort,
   FirewallChanges,

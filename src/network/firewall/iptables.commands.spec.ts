@@ -1,5 +1,5 @@
 import { firewallNames } from './firewall-names';
-import { IPTABLES_FAMILIES, chainBaseCommand, chainTeardownCommand, missingJumps, parseRules } from './iptables.commands';
+import { IPTABLES_FAMILIES, chainBaseCommand, chainDrift, chainParts, chainRules, chainTeardownCommand, missingJumps, parseRules } from './iptables.commands';
 
 const names = firewallNames();
 const [v4, v6] = IPTABLES_FAMILIES;
@@ -48,5 +48,25 @@ describe('iptables commands', () => {
       ['*filter', '-D INPUT -j IDS_AI', '-D INPUT -j IDS_AI', '-D FORWARD -j IDS_AI', '-F IDS_AI', '-X IDS_AI', 'COMMIT', ''].join('\n'),
     );
     expect(chainTeardownCommand(v4, names, parseRules('-P INPUT ACCEPT\n'))).toBeNull();
+  });
+});
+
+describe('chainDrift', () => {
+  const intact = ['-P INPUT ACCEPT', '-N IDS_AI', '-A INPUT -j IDS_AI', '-A FORWARD -j IDS_AI', ...chainRules(v4, names)];
+
+  it('finds an intact chain with both jumps', () => {
+    expect(chainDrift(v4, names, intact)).toEqual({ missingRules: 0, unexpectedRules: 0, missingChains: 0, intact: true });
+  });
+
+  it('counts a missing jump, a deleted rule and a rule added by hand', () => {
+    const rules = intact.filter((r) => r !== '-A INPUT -j IDS_AI' && !r.includes('ids_ai_tcp'));
+    rules.push('-A IDS_AI -p udp -m udp --dport 9 -j DROP');
+    expect(chainDrift(v4, names, rules)).toEqual({ missingRules: 1, unexpectedRules: 1, missingChains: 1, intact: false });
+  });
+
+  it('counts a missing chain with its rules and jumps, and names what is installed', () => {
+    expect(chainDrift(v4, names, ['-P INPUT ACCEPT'])).toEqual({ missingRules: 4, unexpectedRules: 0, missingChains: 3, intact: false });
+    expect(chainParts(v4, names, intact)).toEqual(['iptables chain IDS_AI', 'iptables jump INPUT -> IDS_AI', 'iptables jump FORWARD -> IDS_AI']);
+    expect(chainParts(v4, names, ['-N OPERATOR', '-A INPUT -j OPERATOR'])).toEqual([]);
   });
 });

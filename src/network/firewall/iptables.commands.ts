@@ -1,5 +1,6 @@
 import { FirewallCommand } from './command-runner';
 import { FirewallNames } from './firewall-names';
+import { BaseRepairs, compareLines } from './firewall.types';
 
 /**
  * iptables side of the iptables driver: per family one chain of our own in the filter table, jumped to from
@@ -53,16 +54,44 @@ export function missingJumps(rules: readonly string[], names: FirewallNames): Ho
   return HOOK_CHAINS.filter((hook) => !rules.includes(jumpRule(hook, names.chain)));
 }
 
-export function chainBaseCommand(tool: IptablesFamily, names: FirewallNames, missing: HookChain[]): FirewallCommand {
+/** The rules of our chain, exactly as `iptables -S` prints them back. */
+export function chainRules(tool: IptablesFamily, names: FirewallNames): string[] {
   const addressSet = tool.family === 4 ? names.ipsetV4 : names.ipsetV6;
-  return restoreNoFlush(tool, [
-    `:${names.chain} - [0:0]`,
+  return [
     `-A ${names.chain} -i lo -j RETURN`,
     `-A ${names.chain} -m set --match-set ${addressSet} src -j DROP`,
     `-A ${names.chain} -p tcp -m set --match-set ${names.ipsetTcp} dst -j DROP`,
     `-A ${names.chain} -p udp -m set --match-set ${names.ipsetUdp} dst -j DROP`,
+  ];
+}
+
+export function chainBaseCommand(tool: IptablesFamily, names: FirewallNames, missing: HookChain[]): FirewallCommand {
+  return restoreNoFlush(tool, [
+    `:${names.chain} - [0:0]`,
+    ...chainRules(tool, names),
     ...missing.map((hook) => `-I ${hook} 1 -j ${names.chain}`),
   ]);
+}
+
+/**
+ * What of our chain and its jumps is missing from, or was added by hand to, `rules` (`iptables -S` output);
+ * `intact` when the chain holds exactly our rules in our order and both jumps exist (nothing to re-install).
+ */
+export function chainDrift(tool: IptablesFamily, names: FirewallNames, rules: readonly string[]): BaseRepairs & { intact: boolean } {
+  const ours = rules.filter((rule) => rule.startsWith(`-A ${names.chain} `));
+  const expected = chainRules(tool, names);
+  const { missing, unexpected } = compareLines(expected, ours);
+  const chainMissing = rules.includes(`-N ${names.chain}`) ? 0 : 1;
+  const missingChains = chainMissing + missingJumps(rules, names).length;
+  const intact = missingChains === 0 && ours.join('\n') === expected.join('\n');
+  return { missingRules: missing, unexpectedRules: unexpected, missingChains, intact };
+}
+
+/** Our chain or a jump to it, as found in `rules`: what the other driver reports and removes at a switch. */
+export function chainParts(tool: IptablesFamily, names: FirewallNames, rules: readonly string[]): string[] {
+  const parts = rules.includes(`-N ${names.chain}`) ? [`${tool.list} chain ${names.chain}`] : [];
+  for (const hook of HOOK_CHAINS) if (rules.includes(jumpRule(hook, names.chain))) parts.push(`${tool.list} jump ${hook} -> ${names.chain}`);
+  return parts;
 }
 
 /** Removes every jump to our chain, then the chain; null when there is nothing of ours. */

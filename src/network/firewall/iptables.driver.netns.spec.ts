@@ -1,8 +1,8 @@
 import { parseTarget } from '../../core/net';
 import { createFirewallDriver } from './firewall-driver.factory';
 import { FirewallDriver } from './firewall.driver';
-import { LabContext, OTHER_PORT, PORT, behavesLikeAFirewall, reach, tearsDownCleanly } from './testing/firewall-driver.contract';
-import { NetnsLab, describeWithNetns } from './testing/netns-lab';
+import { LabContext, OTHER_PORT, PORT, behavesLikeAFirewall, reach, tearsDownCleanly } from '../../../test/network/utils/firewall-driver.contract';
+import { NetnsLab, describeWithNetns } from '../../../test/network/utils/netns-lab';
 
 jest.setTimeout(30_000);
 

@@ -2,10 +2,13 @@ import { CommandRunner } from './command-runner';
 import { FirewallPlan } from './firewall-plan';
 import { FirewallNames } from './firewall-names';
 import { FirewallDriver } from './firewall.driver';
-import { FirewallState } from './firewall.types';
+import { absentTool } from './firewall.errors';
+import { BaseRepairs, FirewallState, noBaseRepairs } from './firewall.types';
 import {
   IPTABLES_FAMILIES,
   chainBaseCommand,
+  chainDrift,
+  chainParts,
   chainTeardownCommand,
   listRulesCommand,
   missingJumps,
@@ -18,6 +21,7 @@ import {
   ipsetFlushCommand,
   ipsetListNamesCommand,
   ipsetSaveCommand,
+  ipsetSetNames,
   parseIpsetNames,
   parseIpsetSave,
 } from './ipset.commands';
@@ -39,12 +43,33 @@ export class IptablesFirewallDriver extends FirewallDriver {
     super();
   }
 
-  async ensureBase(): Promise<void> {
-    await this.runner.run(ipsetCreateCommand(this.names));
+  async ensureBase(): Promise<BaseRepairs> {
+    // re-installs only what differs: a base left alone cannot lose a change made between listing and writing
+    const sets = parseIpsetNames((await this.runner.run(ipsetListNamesCommand)).stdout);
+    const repairs = noBaseRepairs();
+    repairs.missingChains += ipsetSetNames(this.names).filter((set) => !sets.includes(set)).length;
+    if (repairs.missingChains > 0) await this.runner.run(ipsetCreateCommand(this.names));
     for (const tool of IPTABLES_FAMILIES) {
       const rules = parseRules((await this.runner.run(listRulesCommand(tool))).stdout);
-      await this.runner.run(chainBaseCommand(tool, this.names, missingJumps(rules, this.names)));
+      const drift = chainDrift(tool, this.names, rules);
+      repairs.missingRules += drift.missingRules;
+      repairs.unexpectedRules += drift.unexpectedRules;
+      repairs.missingChains += drift.missingChains;
+      if (!drift.intact) await this.runner.run(chainBaseCommand(tool, this.names, missingJumps(rules, this.names)));
     }
+    return repairs;
+  }
+
+  /** Our chains, jumps and sets present now; none when iptables or ipset is not installed. */
+  async installedParts(): Promise<string[]> {
+    const parts: string[] = [];
+    for (const tool of IPTABLES_FAMILIES) {
+      const listed = await this.runner.run(listRulesCommand(tool)).catch(absentTool);
+      if (listed) parts.push(...chainParts(tool, this.names, parseRules(listed.stdout)));
+    }
+    const sets = await this.runner.run(ipsetListNamesCommand).catch(absentTool);
+    if (sets) parts.push(...ipsetSetNames(this.names).filter((set) => parseIpsetNames(sets.stdout).includes(set)).map((set) => `ipset ${set}`));
+    return parts;
   }
 
   async list(): Promise<FirewallState> {
@@ -71,3 +96,4 @@ export class IptablesFirewallDriver extends FirewallDriver {
     await this.runner.run(ipsetChangeCommand(this.names, plan));
   }
 }
+

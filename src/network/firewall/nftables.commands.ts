@@ -68,17 +68,27 @@ const script = (lines: string[]): FirewallCommand => ({
   input: `${lines.join('\n')}\n`,
 });
 
+/** The rules of each of our chains, as written and (counter values aside) as `nft list` prints them. */
+export const NFT_BASE_RULES: readonly string[] = [
+  'iifname "lo" accept',
+  `ip saddr @${NFT_SETS.v4} counter drop`,
+  `ip saddr @${NFT_SETS.v4Nets} counter drop`,
+  `ip6 saddr @${NFT_SETS.v6} counter drop`,
+  `ip6 saddr @${NFT_SETS.v6Nets} counter drop`,
+  `tcp dport @${NFT_SETS.tcp} counter drop`,
+  `udp dport @${NFT_SETS.udp} counter drop`,
+];
+
+export const NFT_HOOKS = HOOKS;
+
+/** Text listing of our table: what `ensureBase()` compares with the base before re-installing it. */
+export function nftListTextCommand(names: FirewallNames): FirewallCommand {
+  return { file: 'nft', args: ['list', 'table', 'inet', names.nftTable] };
+}
+
 export function nftBaseCommand(names: FirewallNames): FirewallCommand {
   const t = `inet ${names.nftTable}`;
-  const rules = [
-    'iifname "lo" accept',
-    `ip saddr @${NFT_SETS.v4} counter drop`,
-    `ip saddr @${NFT_SETS.v4Nets} counter drop`,
-    `ip6 saddr @${NFT_SETS.v6} counter drop`,
-    `ip6 saddr @${NFT_SETS.v6Nets} counter drop`,
-    `tcp dport @${NFT_SETS.tcp} counter drop`,
-    `udp dport @${NFT_SETS.udp} counter drop`,
-  ];
+  const rules = NFT_BASE_RULES;
   return script([
     `add table ${t}`,
     ...Object.entries(SET_TYPES).map(([set, type]) => `add set ${t} ${set} { ${type} }`),

@@ -2,8 +2,8 @@ import { parseTarget } from '../../core/net';
 import { createFirewallDriver } from './firewall-driver.factory';
 import { FirewallDriver } from './firewall.driver';
 import { FirewallConflictError } from './firewall.errors';
-import { LabContext, OTHER_PORT, PORT, behavesLikeAFirewall, reach, tearsDownCleanly } from './testing/firewall-driver.contract';
-import { NetnsLab, describeWithNetns } from './testing/netns-lab';
+import { LabContext, OTHER_PORT, PORT, behavesLikeAFirewall, reach, tearsDownCleanly } from '../../../test/network/utils/firewall-driver.contract';
+import { NetnsLab, describeWithNetns } from '../../../test/network/utils/netns-lab';
 
 jest.setTimeout(30_000);
 

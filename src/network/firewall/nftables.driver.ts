@@ -2,8 +2,8 @@ import { CommandRunner } from './command-runner';
 import { FirewallPlan } from './firewall-plan';
 import { FirewallNames } from './firewall-names';
 import { FirewallDriver } from './firewall.driver';
-import { FirewallBaseMissingError, FirewallCommandError } from './firewall.errors';
-import { FirewallState } from './firewall.types';
+import { FirewallBaseMissingError, FirewallCommandError, absentTool } from './firewall.errors';
+import { BaseRepairs, FirewallState } from './firewall.types';
 import { emptyState } from './firewall-state';
 import {
   nftBaseCommand,
@@ -11,11 +11,12 @@ import {
   nftFlushCommand,
   nftListCommand,
   nftListTablesCommand,
+  nftListTextCommand,
   nftPlanNeedsState,
   nftTeardownCommand,
 } from './nftables.commands';
 import { assertNoIntervalConflict } from './nftables-intervals';
-import { hasNftTable, parseNftTable } from './nftables.parser';
+import { hasNftTable, nftBaseDrift, parseNftTable } from './nftables.parser';
 
 /**
  * nftables, table `inet <prefix>`. A batch is one atomic `nft -f -` transaction (two when it replaces a
@@ -35,8 +36,22 @@ export class NftablesFirewallDriver extends FirewallDriver {
     super();
   }
 
-  async ensureBase(): Promise<void> {
-    await this.runner.run(nftBaseCommand(this.names));
+  async ensureBase(): Promise<BaseRepairs> {
+    const listed = await this.runner.run(nftListTextCommand(this.names)).catch(async (error: unknown) => {
+      if (!(error instanceof FirewallCommandError)) throw error;
+      if (hasNftTable((await this.runner.run(nftListTablesCommand)).stdout, this.names)) throw error;
+      return null;
+    });
+    const { intact, ...repairs } = nftBaseDrift(listed?.stdout ?? null);
+    // re-installs only what differs: a base left alone cannot lose a change made between listing and writing
+    if (!intact) await this.runner.run(nftBaseCommand(this.names));
+    return repairs;
+  }
+
+  /** Our table, when present; none when nft is not installed. */
+  async installedParts(): Promise<string[]> {
+    const tables = await this.runner.run(nftListTablesCommand).catch(absentTool);
+    return tables && hasNftTable(tables.stdout, this.names) ? [`nftables table inet ${this.names.nftTable}`] : [];
   }
 
   async list(): Promise<FirewallState> {

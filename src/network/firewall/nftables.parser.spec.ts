@@ -1,6 +1,7 @@
 import { firewallNames } from './firewall-names';
 import { FirewallBaseMissingError, FirewallOutputError } from './firewall.errors';
-import { hasNftTable, parseNftTable } from './nftables.parser';
+import { NFT_BASE_RULES, NFT_SETS } from './nftables.commands';
+import { hasNftTable, nftBaseDrift, parseNftTable } from './nftables.parser';
 
 const names = firewallNames();
 const META = { metainfo: { version: '1.0.6', release_name: 'Lester Gooch #5', json_schema_version: 1 } };
@@ -68,5 +69,35 @@ describe('hasNftTable', () => {
     const tables = (entries: object[]) => JSON.stringify({ nftables: [META, ...entries.map((table) => ({ table }))] });
     expect(hasNftTable(tables([{ family: 'ip', name: 'filter' }, { family: 'inet', name: 'ids_ai' }]), names)).toBe(true);
     expect(hasNftTable(tables([{ family: 'ip', name: 'ids_ai' }]), names)).toBe(false);
+  });
+});
+
+describe('nftBaseDrift', () => {
+  const chain = (name: string, rules: string[]) =>
+    [`\tchain ${name} {`, `\t\ttype filter hook ${name} priority filter - 10; policy accept;`, ...rules.map((r) => `\t\t${r}`), '\t}'];
+  const listed = (input: string[], forward: string[] | null, sets = Object.values(NFT_SETS)) =>
+    [
+      'table inet ids_ai {',
+      ...sets.flatMap((s) => [`\tset ${s} {`, '\t\ttype ipv4_addr', '\t\tflags timeout', '\t}']),
+      ...chain('input', input),
+      ...(forward ? chain('forward', forward) : []),
+      '}',
+    ].join('\n');
+  const printed = NFT_BASE_RULES.map((r) => r.replace(' counter ', ' counter packets 12 bytes 720 '));
+
+  it('finds an intact base (counter values aside)', () => {
+    expect(nftBaseDrift(listed(printed, printed))).toEqual({ missingRules: 0, unexpectedRules: 0, missingChains: 0, intact: true });
+  });
+
+  it('counts a missing chain with its rules, a deleted rule, a rule added by hand and a missing set', () => {
+    const forward = [...printed.slice(0, 5), printed[6], 'udp dport 9 drop'];
+    const drift = nftBaseDrift(listed(printed, null, Object.values(NFT_SETS).slice(1)).replace(/\n}$/, `\n${chain('forward', forward).join('\n')}\n}`));
+    expect(drift).toEqual({ missingRules: 1, unexpectedRules: 1, missingChains: 1, intact: false });
+    expect(nftBaseDrift(listed(printed, null))).toEqual({ missingRules: 7, unexpectedRules: 0, missingChains: 1, intact: false });
+  });
+
+  it('re-installs rules put out of order, and a missing table counts as one', () => {
+    expect(nftBaseDrift(listed([...printed].reverse(), printed)).intact).toBe(false);
+    expect(nftBaseDrift(null)).toEqual({ missingRules: 14, unexpectedRules: 0, missingChains: 9, intact: false });
   });
 });

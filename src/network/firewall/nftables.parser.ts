@@ -1,8 +1,8 @@
 import { FirewallNames } from './firewall-names';
 import { FirewallBaseMissingError, FirewallOutputError } from './firewall.errors';
-import { BlockedAddress, BlockedPort, FirewallState } from './firewall.types';
+import { BaseRepairs, BlockedAddress, BlockedPort, FirewallState, compareLines } from './firewall.types';
 import { listedAddress, listedPort, sortState } from './firewall-state';
-import { NFT_SETS } from './nftables.commands';
+import { NFT_BASE_RULES, NFT_HOOKS, NFT_SETS } from './nftables.commands';
 
 /** The parts of `nft -j list table …` output we read. */
 interface NftJsonSet {
@@ -81,4 +81,40 @@ export function hasNftTable(output: string, names: FirewallNames): boolean {
     const table = (item as { table?: { family?: string; name?: string } }).table;
     return table?.family === 'inet' && table.name === names.nftTable;
   });
+}
+
+/** Sets and chains of `nft list table …` (text), each chain with its rules, counter values dropped. */
+export function parseNftTableText(output: string): { sets: string[]; chains: Map<string, string[]> } {
+  const sets: string[] = [];
+  const chains = new Map<string, string[]>();
+  let chain: string[] | null = null;
+  for (const raw of output.split('\n')) {
+    const line = raw.trim();
+    const opened = /^(set|chain) (\S+) \{$/.exec(line);
+    if (opened?.[1] === 'set') sets.push(opened[2]);
+    if (opened?.[1] === 'chain') chains.set(opened[2], (chain = []));
+    else if (line === '}') chain = null;
+    else if (chain && line && !line.startsWith('type ')) chain.push(line.replace(/ counter packets \d+ bytes \d+/, ' counter'));
+  }
+  return { sets, chains };
+}
+
+/**
+ * What of our table is missing or was added by hand; `output` null: the table itself is missing. `intact` when
+ * every set and chain exists and each chain holds exactly our rules in our order.
+ */
+export function nftBaseDrift(output: string | null): BaseRepairs & { intact: boolean } {
+  const { sets, chains } = output === null ? { sets: [], chains: new Map<string, string[]>() } : parseNftTableText(output);
+  const repairs = { missingRules: 0, unexpectedRules: 0, missingChains: output === null ? 1 : 0, intact: output !== null };
+  repairs.missingChains += Object.values(NFT_SETS).filter((set) => !sets.includes(set)).length;
+  for (const hook of NFT_HOOKS) {
+    if (!chains.has(hook)) repairs.missingChains++;
+    const rules = chains.get(hook) ?? [];
+    const { missing, unexpected } = compareLines(NFT_BASE_RULES, rules);
+    repairs.missingRules += missing;
+    repairs.unexpectedRules += unexpected;
+    if (rules.join('\n') !== NFT_BASE_RULES.join('\n')) repairs.intact = false;
+  }
+  if (repairs.missingChains > 0) repairs.intact = false;
+  return repairs;
 }

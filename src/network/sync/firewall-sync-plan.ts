@@ -28,9 +28,18 @@ export interface DriftCounts {
   timeout: number;
 }
 
+/** Which entries differ, by key: the address's canonical text or `<port>/<proto>` (the action's `target`). */
+export interface DriftKeys {
+  missing: string[];
+  unexpected: string[];
+  timeout: string[];
+}
+
 export interface SyncPlan {
   changes: FirewallChanges;
+  /** Every difference the changes remove, whatever its cause (drift, or work not yet applied). */
   drift: DriftCounts;
+  keys: DriftKeys;
   /** Entries the firewall holds once the changes are applied. */
   rules: { addresses: number; ports: number };
 }
@@ -62,36 +71,38 @@ function uniqueByTarget(addresses: DesiredAddress[]): DesiredAddress[] {
   return [...new Map(addresses.map((a) => [a.target.canonical, a] as const)).values()];
 }
 
-function planAddresses(desired: DesiredAddress[], current: FirewallState, drift: DriftCounts): Pick<FirewallChanges, 'blockAddresses' | 'unblockAddresses'> {
+function planAddresses(desired: DesiredAddress[], current: FirewallState, keys: DriftKeys): Pick<FirewallChanges, 'blockAddresses' | 'unblockAddresses'> {
   const held = new Map(current.addresses.map((a) => [a.target, a.expiresInSec] as const));
   const blockAddresses = [];
   for (const { target, timeoutSec } of desired) {
     const timeout = clampTimeout(timeoutSec);
-    if (!held.has(target.canonical)) drift.missing++;
-    else if (timeoutDrifts(timeout, held.get(target.canonical) ?? null)) drift.timeout++;
+    if (!held.has(target.canonical)) keys.missing.push(target.canonical);
+    else if (timeoutDrifts(timeout, held.get(target.canonical) ?? null)) keys.timeout.push(target.canonical);
     else continue;
     blockAddresses.push({ target, timeoutSec: timeout });
   }
   const wanted = new Set(desired.map((d) => d.target.canonical));
   const unblockAddresses = current.addresses.filter((a) => !wanted.has(a.target)).map((a) => parseTarget(a.target));
-  drift.unexpected += unblockAddresses.length;
+  keys.unexpected.push(...unblockAddresses.map((t) => t.canonical));
   return { blockAddresses, unblockAddresses };
 }
 
-function planPorts(desired: DesiredPort[], current: FirewallState, drift: DriftCounts): Pick<FirewallChanges, 'blockPorts' | 'unblockPorts'> {
-  const key = (p: { port: number; proto: Protocol }) => `${p.proto}/${p.port}`;
-  const held = new Map(current.ports.map((p) => [key(p), p.expiresInSec] as const));
+/** The port's key: the `target` a port block action carries. */
+export const portKey = (p: { port: number; proto: Protocol }): string => `${p.port}/${p.proto}`;
+
+function planPorts(desired: DesiredPort[], current: FirewallState, keys: DriftKeys): Pick<FirewallChanges, 'blockPorts' | 'unblockPorts'> {
+  const held = new Map(current.ports.map((p) => [portKey(p), p.expiresInSec] as const));
   const blockPorts: PortBlockRequest[] = [];
   for (const { port, proto, timeoutSec } of desired) {
     const timeout = clampTimeout(timeoutSec);
-    if (!held.has(key({ port, proto }))) drift.missing++;
-    else if (timeoutDrifts(timeout, held.get(key({ port, proto })) ?? null)) drift.timeout++;
+    if (!held.has(portKey({ port, proto }))) keys.missing.push(portKey({ port, proto }));
+    else if (timeoutDrifts(timeout, held.get(portKey({ port, proto })) ?? null)) keys.timeout.push(portKey({ port, proto }));
     else continue;
     blockPorts.push({ port, proto, timeoutSec: timeout });
   }
-  const wanted = new Set(desired.map(key));
-  const unblockPorts = current.ports.filter((p) => !wanted.has(key(p))).map(({ port, proto }) => ({ port, proto }));
-  drift.unexpected += unblockPorts.length;
+  const wanted = new Set(desired.map(portKey));
+  const unblockPorts = current.ports.filter((p) => !wanted.has(portKey(p))).map(({ port, proto }) => ({ port, proto }));
+  keys.unexpected.push(...unblockPorts.map(portKey));
   return { blockPorts, unblockPorts };
 }
 
@@ -99,9 +110,10 @@ function planPorts(desired: DesiredPort[], current: FirewallState, drift: DriftC
 export function planSync(desired: DesiredState, current: FirewallState, options: { allowsOverlappingTargets: boolean }): SyncPlan {
   const addresses = options.allowsOverlappingTargets ? uniqueByTarget(desired.addresses) : collapseNested(desired.addresses);
   const ports = [...new Map(desired.ports.map((p) => [`${p.proto}/${p.port}`, p] as const)).values()];
-  const drift: DriftCounts = { missing: 0, unexpected: 0, timeout: 0 };
-  const changes = { ...planAddresses(addresses, current, drift), ...planPorts(ports, current, drift) };
-  return { changes, drift, rules: { addresses: addresses.length, ports: ports.length } };
+  const keys: DriftKeys = { missing: [], unexpected: [], timeout: [] };
+  const changes = { ...planAddresses(addresses, current, keys), ...planPorts(ports, current, keys) };
+  const drift = { missing: keys.missing.length, unexpected: keys.unexpected.length, timeout: keys.timeout.length };
+  return { changes, drift, keys, rules: { addresses: addresses.length, ports: ports.length } };
 }
 
 export function isEmptyChanges(changes: FirewallChanges): boolean {

@@ -1,18 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NetParseError, isWholeInternet, parseBlockPort, parseProtocol, parseTarget, touchesLoopback } from '../../core/net';
+import { ConfigService } from '@nestjs/config';
+import { AppConfig } from '../../config/app-config';
+import { NetParseError, isWholeInternet, parseBlockPort, parseProtocol, parseTarget, specialPurposeOf } from '../../core/net';
 import { FirewallDriver } from '../firewall';
 import { ActionLifecycle } from '../action-lifecycle.service';
 import { NetworkActionStatus, NetworkActionType } from '../network-action.entity';
 import { LiveAction, NetworkActionsRepository } from '../network-actions.repository';
 import { NetworkMetrics } from '../network.metrics';
+import { DriftRepair, RepairedBy, baseDrift, describeDrift, driftTotal, memberDrift } from './firewall-drift';
 import { DesiredState, DriftCounts, isEmptyChanges, planSync } from './firewall-sync-plan';
 import { FirewallLock } from './firewall-lock';
 
 export interface SyncOutcome {
-  drift: DriftCounts;
+  /** Every difference removed: drift and work not yet applied alike. */
+  changes: DriftCounts;
+  /** The differences that were drift, as counted in `ids_firewall_drift_total`. */
+  drift: DriftRepair[];
   rules: { addresses: number; ports: number };
   activated: string[];
 }
+
+export interface SyncOptions {
+  repairedBy: RepairedBy;
+  lockWaitMs: number;
+}
+
+/** An entry of a block that ended this recently is removal work, not drift (jobs and passes catch up by then). */
+const ENDED_GRACE_MIN_SEC = 60;
 
 interface Desired {
   state: DesiredState;
@@ -32,7 +46,8 @@ function entryProblem(live: LiveAction): string | null {
     }
     const target = parseTarget(a.target);
     if (isWholeInternet(target)) return 'the whole internet is never blocked';
-    if (touchesLoopback(target)) return 'loopback is never blocked';
+    const special = specialPurposeOf(target);
+    if (special && !special.forcible) return `${special.reason}: never blocked`;
     return null;
   } catch (error) {
     if (error instanceof NetParseError) return `invalid ${error.field}: ${error.reason}`;
@@ -67,6 +82,9 @@ function desiredFrom(live: LiveAction[]): Desired {
 @Injectable()
 export class FirewallSyncService {
   private readonly logger = new Logger(FirewallSyncService.name);
+  /** The first `ensureBase()` of a process installs the base; only later ones can find it tampered with. */
+  private baseInstalled = false;
+  private readonly endedGraceSec: number;
 
   constructor(
     private readonly driver: FirewallDriver,
@@ -74,20 +92,26 @@ export class FirewallSyncService {
     private readonly lifecycle: ActionLifecycle,
     private readonly lock: FirewallLock,
     private readonly metrics: NetworkMetrics,
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.endedGraceSec = Math.max(ENDED_GRACE_MIN_SEC, 3 * config.get('network.reconcileSeconds', { infer: true }));
+  }
 
   get driverName(): string {
     return this.driver.name;
   }
 
-  sync(options: { countDrift: boolean; lockWaitMs: number }): Promise<SyncOutcome> {
-    return this.lock.run(() => this.syncLocked(options.countDrift), options.lockWaitMs);
+  sync(options: SyncOptions): Promise<SyncOutcome> {
+    return this.lock.run(() => this.syncLocked(options.repairedBy), options.lockWaitMs);
   }
 
-  private async syncLocked(countDrift: boolean): Promise<SyncOutcome> {
-    await this.driver.ensureBase();
+  private async syncLocked(repairedBy: RepairedBy): Promise<SyncOutcome> {
+    const base = await this.driver.ensureBase();
+    const baseRepairs = this.baseInstalled ? baseDrift(base) : [];
+    this.baseInstalled = true;
     const current = await this.driver.list();
-    const desired = desiredFrom(await this.actions.findLiveForFirewall());
+    const live = await this.actions.findLiveForFirewall();
+    const desired = desiredFrom(live);
     if (desired.invalid.length) await this.failInvalid(desired.invalid);
     const plan = planSync(desired.state, current, { allowsOverlappingTargets: this.driver.allowsOverlappingTargets });
     const pending = desired.valid.filter((l) => l.action.status === NetworkActionStatus.PENDING).map((l) => l.action.id);
@@ -99,10 +123,13 @@ export class FirewallSyncService {
         throw error;
       }
     }
-    if (countDrift) this.metrics.driftFound(plan.drift);
+    const ended = await this.actions.findRecentlyEndedTargets(plan.keys.unexpected, this.endedGraceSec);
+    const drift = [...memberDrift(plan.keys, desired.valid, ended), ...baseRepairs];
+    this.metrics.driftRepaired(drift, repairedBy);
+    if (driftTotal(drift) > 0) this.logger.warn(`Firewall drift repaired by the ${repairedBy} (${this.driver.name}): ${describeDrift(drift)}`);
     this.metrics.firewallRules(plan.rules.addresses, plan.rules.ports);
     const activated = await this.lifecycle.activate(pending, this.driver.name);
-    return { drift: plan.drift, rules: plan.rules, activated: activated.map((a) => a.id) };
+    return { changes: plan.drift, drift, rules: plan.rules, activated: activated.map((a) => a.id) };
   }
 
   private async failInvalid(invalid: Desired['invalid']): Promise<void> {

@@ -7,10 +7,12 @@ import { AppConfig } from '../../config/app-config';
 import { DomainError, ErrorCode } from '../../core/domain-error';
 import { parseBlockPort, parseProtocol } from '../../core/net';
 import { ActionLifecycle } from '../action-lifecycle.service';
-import { AlertNotesRepository } from '../alert-notes.repository';
+import { AlertNotesRepository } from '../../alerts/alert-notes.repository';
 import { BlockSafety, ProtectionHit } from '../block-safety.service';
+import { DryRunPreview } from '../dry-run-preview.service';
 import { actionAuditView } from '../dto/network-action.dto';
 import { EscalationPolicy, escalatedDuration } from '../escalation';
+import type { FirewallCommand } from '../firewall';
 import { NetworkActionEntity, NetworkActionStatus, NetworkActionType } from '../network-action.entity';
 import { NetworkActionsRepository } from '../network-actions.repository';
 import { NetworkEventPublisher } from '../network-event.publisher';
@@ -42,6 +44,8 @@ export interface BlockResult {
   action: NetworkActionEntity;
   /** False: the target was already blocked and the live block is returned (extended when the new one ends later). */
   created: boolean;
+  /** Under the dry-run firewall driver, the commands applying the block would run; otherwise null. */
+  dryRunCommands: FirewallCommand[] | null;
 }
 
 interface BlockSpec {
@@ -59,7 +63,7 @@ interface BlockSpec {
   automatic: boolean;
 }
 
-interface Committed extends BlockResult {
+interface Committed extends Omit<BlockResult, 'dryRunCommands'> {
   /** The database changed (new block or later expiry): the firewall has work to do. */
   changed: boolean;
 }
@@ -85,15 +89,17 @@ export class BlockTargetUseCase {
     private readonly metrics: NetworkMetrics,
     private readonly audit: AuditService,
     private readonly alertNotes: AlertNotesRepository,
+    private readonly preview: DryRunPreview,
     config: ConfigService<AppConfig, true>,
   ) {
     this.escalation = config.get('network.escalation', { infer: true });
   }
 
   async blockIp(actor: ActorContext, input: BlockIpInput, options: BlockOptions = {}): Promise<BlockResult> {
-    const target = this.safety.blockableTarget(input.ip, 'ip');
+    const force = options.automatic ? false : (input.force ?? false);
+    this.safety.assertMayForce(actor, force);
+    const target = this.safety.blockableTarget(input.ip, 'ip', force);
     const spec = this.spec(input, options, { type: NetworkActionType.BLOCK_IP, target: target.canonical, family: target.family, port: null, protocol: null, field: 'ip' });
-    this.safety.assertMayForce(actor, spec.force);
     return this.execute(actor, spec, await this.safety.addressProtections(target, actor));
   }
 
@@ -131,7 +137,7 @@ export class BlockTargetUseCase {
     if (committed.changed && !committed.created && committed.action.status === NetworkActionStatus.ACTIVE) {
       this.publisher.blocked([committed.action]);
     }
-    return { action: committed.action, created: committed.created };
+    return { action: committed.action, created: committed.created, dryRunCommands: await this.preview.commandsFor(committed.action) };
   }
 
   private commit(actor: ActorContext, spec: BlockSpec, hits: ProtectionHit[]): Promise<Committed> {

@@ -17,6 +17,7 @@ import {
 import { RiskLevel } from '../../alerts/alert.entity';
 import { DEFAULT_PAGE_SIZE, IdCursor, PageLimit } from '../../common/pagination/pagination.dto';
 import { WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
+import { WEBHOOK_PAYLOAD_FORMATS, WebhookPayloadFormat } from '../webhook.entity';
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'SOC Slack relay', maxLength: 200 })
@@ -53,6 +54,17 @@ export class CreateWebhookDto {
   @IsOptional()
   @IsEnum(RiskLevel)
   min_risk_level?: RiskLevel;
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_PAYLOAD_FORMATS,
+    default: 'ids',
+    description:
+      'Body of the deliveries: `ids`, the IDS-AI envelope `{ id, event, occurred_at, data }`; `ecs`, an Elastic Common ' +
+      'Schema document (docs/siem.md). Headers and signature are the same for both.',
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_PAYLOAD_FORMATS)
+  payload_format?: WebhookPayloadFormat;
 
   @ApiPropertyOptional({
     minLength: 16,

@@ -3,7 +3,7 @@ import { RiskLevel } from '../../alerts/alert.entity';
 import { CursorMetaDto } from '../../common/pagination/pagination.dto';
 import { WebhookDeliveryEntity } from '../webhook-delivery.entity';
 import { WEBHOOK_EVENTS } from '../webhook-events';
-import { WebhookEntity } from '../webhook.entity';
+import { WEBHOOK_PAYLOAD_FORMATS, WebhookEntity, WebhookPayloadFormat } from '../webhook.entity';
 
 /** A webhook as the API shows it: never its signing secret. */
 export class WebhookDto {
@@ -13,6 +13,8 @@ export class WebhookDto {
   @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true }) events: string[];
   @ApiProperty({ enum: Object.values(RiskLevel), type: String, nullable: true, description: 'Minimum risk level of the alert events delivered' })
   min_risk_level: RiskLevel | null;
+  @ApiProperty({ enum: WEBHOOK_PAYLOAD_FORMATS, description: '`ids`: the IDS-AI envelope; `ecs`: an ECS document' })
+  payload_format: WebhookPayloadFormat;
   @ApiProperty() is_active: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) created_by: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -56,6 +58,7 @@ export function toWebhookDto(w: WebhookEntity): WebhookDto {
     url: w.url,
     events: w.events,
     min_risk_level: w.minRiskLevel,
+    payload_format: w.payloadFormat,
     is_active: w.isActive,
     created_by: w.createdBy,
     created_at: w.createdAt.toISOString(),
@@ -78,5 +81,5 @@ export function toWebhookDeliveryDto(d: WebhookDeliveryEntity): WebhookDeliveryD
 
 /** What the audit log keeps of a webhook (never the secret). */
 export function auditView(w: WebhookEntity): Record<string, unknown> {
-  return { name: w.name, url: w.url, events: w.events, min_risk_level: w.minRiskLevel };
+  return { name: w.name, url: w.url, events: w.events, min_risk_level: w.minRiskLevel, payload_format: w.payloadFormat };
 }

@@ -34,6 +34,12 @@ export class TrafficRateDto {
   @ApiProperty({ example: 42, description: 'alert_verdicts (per the one minute)' }) alerts_per_minute: number;
 }
 
+export class SuppressionOverviewDto {
+  @ApiProperty({ description: 'Suppression rules in force (not expired)' }) rules_in_force: number;
+  @ApiProperty({ description: 'Alert verdicts suppression rules kept from alerting in the last 24 h (whole hours; flows stored)' })
+  suppressed_24h: number;
+}
+
 export class ActiveModelDto {
   @ApiProperty({ example: '2026.11.1' }) version: string;
   @ApiProperty({ nullable: true, type: String, example: 'tfjs-node' }) backend: string | null;
@@ -46,6 +52,7 @@ export class StatsOverviewDto {
   @ApiProperty({ type: TrafficRateDto, description: 'Current rates, from the last complete minute of the rollups' })
   traffic: TrafficRateDto;
   @ApiProperty({ description: 'Network blocks in force (network actions with status active)' }) active_blocks: number;
+  @ApiProperty({ type: SuppressionOverviewDto, description: 'Suppression rules (docs/suppression.md)' }) suppressions: SuppressionOverviewDto;
   @ApiProperty({ type: ActiveModelDto, nullable: true, description: 'The active model version, or null when none is registered' })
   model: ActiveModelDto | null;
 }

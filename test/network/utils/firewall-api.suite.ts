@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { OTHER_PORT, PORT, reach } from '../../../src/network/firewall/testing/firewall-driver.contract';
-import { LAB, NetnsLab, describeWithNetns } from '../../../src/network/firewall/testing/netns-lab';
+import { OTHER_PORT, PORT, reach } from './firewall-driver.contract';
+import { LAB, NetnsLab, describeWithNetns } from './netns-lab';
 import { NetworkTestEnv, Sessions, caller, eventually, sessions, statusOf } from './network-test-app';
 
 export interface RealDriver {
@@ -74,6 +74,18 @@ export function describeFirewallApi(fw: RealDriver): void {
       await eventually('client A back in', async () => (await lab.connect('clientA', LAB.clientA.serverV4, PORT, 500)) === 'open', 8000);
       await eventually('expired', async () => (await statusOf(app, res.json().id)) === 'expired', 4000);
       expect(await fw.listing(lab)).not.toContain(LAB.clientA.v4);
+      expect(await reach(lab)).toEqual(['open', 'open']);
+    });
+
+    it('refuses special-purpose targets with 400, and the live firewall stays exactly as it was', async () => {
+      const before = await fw.listing(lab);
+      const targets = ['0.0.0.0', '::', '::127.0.0.1', '64:ff9b::7f00:1', '255.255.255.255', '224.0.0.1', '169.254.169.254'];
+      for (const ip of targets) {
+        const res = await as('POST', '/network/block-ip', { ip, duration: 60, reason: 'special-purpose target' });
+        expect({ ip, status: res.statusCode }).toEqual({ ip, status: 400 });
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // a reconciler pass (1 s) has run
+      expect(await fw.listing(lab)).toEqual(before);
       expect(await reach(lab)).toEqual(['open', 'open']);
     });
 

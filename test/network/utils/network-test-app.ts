@@ -19,6 +19,12 @@ export class NetworkTestEnv {
     return this.name;
   }
 
+  /** The database URL, for an application this helper does not build (one listening on a given address). */
+  get databaseUrl(): string {
+    if (!this.url) throw new Error('NetworkTestEnv.setUp() first');
+    return this.url;
+  }
+
   async setUp(): Promise<void> {
     this.url = await createDatabase(this.name);
     await runMigrations(this.url);
@@ -26,8 +32,13 @@ export class NetworkTestEnv {
 
   /** An application on this environment's database; `overrides` as in createTestApp. */
   app(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
+    return createTestApp(this.settings(overrides));
+  }
+
+  /** The settings `app()` starts an application with. */
+  settings(overrides: Record<string, string> = {}): Record<string, string> {
     if (!this.url) throw new Error('NetworkTestEnv.setUp() first');
-    return createTestApp({ DATABASE_URL: this.url, REDIS_KEY_PREFIX: this.name, FIREWALL_RECONCILE_SECONDS: '1', FIREWALL_JOB_BACKOFF_MS: '50', ...overrides });
+    return { DATABASE_URL: this.url, REDIS_KEY_PREFIX: this.name, FIREWALL_RECONCILE_SECONDS: '1', FIREWALL_JOB_BACKOFF_MS: '50', ...overrides };
   }
 
   /** Drops the database and every Redis key written under the prefix. */
@@ -59,7 +70,7 @@ export const db = (app: NestFastifyApplication) => app.get(DataSource);
 
 /** A request as `session` (a user), from `remoteAddress` when given. */
 export function caller(app: NestFastifyApplication, session: Session, remoteAddress?: string) {
-  return (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+  return (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
     app.inject({ method, url: `/api/v1${url}`, headers: bearer(session.access_token), payload, ...(remoteAddress ? { remoteAddress } : {}) });
 }
 
@@ -89,4 +100,16 @@ export async function statusOf(app: NestFastifyApplication, id: string): Promise
 export async function firewallTargets(app: NestFastifyApplication): Promise<string[]> {
   const state = await app.get(FirewallDriver).list();
   return [...state.addresses.map((a) => a.target), ...state.ports.map((p) => `${p.port}/${p.proto}`)];
+}
+
+/** A value of the application's /metrics (NaN when the series is absent). */
+export async function metricValue(app: NestFastifyApplication, pattern: RegExp): Promise<number> {
+  const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const match = pattern.exec(body);
+  return match ? Number(match[1]) : NaN;
+}
+
+/** `ids_firewall_drift_total{kind, change, repaired_by}`. */
+export function driftCount(app: NestFastifyApplication, kind: string, change: string, repairedBy: 'reconciler' | 'job'): Promise<number> {
+  return metricValue(app, new RegExp(`ids_firewall_drift_total\\{kind="${kind}",change="${change}",repaired_by="${repairedBy}"\\} (\\d+)`));
 }

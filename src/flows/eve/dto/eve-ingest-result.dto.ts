@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ModelUseDto } from '../../dto/flow-input.dto';
 
 export class EveIngestResultDto {
   @ApiProperty({
@@ -21,6 +22,12 @@ export class EveIngestResultDto {
   @ApiProperty({ description: 'Events of other types (dns, http, tls, stats, …): counted, not stored' })
   skipped: number;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Model that classified the flow events (null without any)' })
+  @ApiProperty({ nullable: true, type: String, description: 'The active (full) model version (null without flow events)' })
   model_version: string | null;
+
+  @ApiProperty({
+    type: [ModelUseDto],
+    description: 'The models that classified the flow events: eve for flows with few features (all EVE flow records), full for the others',
+  })
+  models: ModelUseDto[];
 }

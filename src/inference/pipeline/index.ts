@@ -1,6 +1,0 @@
-export * from './feature-names';
-export * from './feature-vector';
-export * from './fitted-transform';
-export * from './flow-csv-reader';
-export * from './header-normaliser';
-export * from './label-normaliser';
