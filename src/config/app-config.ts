@@ -108,7 +108,7 @@ export interface AppConfig {
     /** Key material the stored signing secrets are encrypted with (WEBHOOK_SECRET_KEY, else JWT_SECRET). */
     secretKey: string;
   };
-  /** SIEM_*: ECS documents over syslog (docs/siem.md). */
+  /** SIEM_*: ECS documents or OCSF events over syslog (docs/siem.md). */
   siem: {
     syslog: {
       destinations: SyslogDestination[];
@@ -116,6 +116,7 @@ export interface AppConfig {
       facility: number;
       appName: string;
       timeoutMs: number;
+      format: 'ecs' | 'ocsf';
     };
     events: string[];
     minRiskLevel: 'low' | 'medium' | 'high' | 'critical' | null;
@@ -261,6 +262,7 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
         facility: env.SIEM_SYSLOG_FACILITY,
         appName: env.SIEM_SYSLOG_APP_NAME,
         timeoutMs: env.SIEM_SYSLOG_TIMEOUT_MS,
+        format: env.SIEM_SYSLOG_FORMAT,
       },
       events: env.SIEM_EVENTS.split(',').map((s) => s.trim()).filter(Boolean),
       minRiskLevel: env.SIEM_MIN_RISK_LEVEL ?? null,

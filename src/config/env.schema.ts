@@ -628,6 +628,10 @@ export class EnvironmentVariables {
   @Max(60000)
   SIEM_SYSLOG_TIMEOUT_MS = 5000;
 
+  /** The messages' JSON: Elastic Common Schema documents (`ecs`) or OCSF events (`ocsf`), docs/siem.md. */
+  @IsIn(['ecs', 'ocsf'])
+  SIEM_SYSLOG_FORMAT: 'ecs' | 'ocsf' = 'ecs';
+
   /** Events forwarded (comma-separated). */
   @IsSiemEventList()
   SIEM_EVENTS = 'alert.raised,network.ip_blocked,network.port_blocked,network.block_expired,network.block_revoked';

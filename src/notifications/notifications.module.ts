@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { QUEUES } from '../infra/queues/queues';
 import { ALERT_ATTACK_MAPPER, ATTACK_MAPPER } from './siem/attack-mapping';
-import { EcsDocumentFactory } from './siem/ecs-document.factory';
+import { SiemDocumentFactory } from './siem/siem-document.factory';
 import { SiemDeliveryService } from './siem/siem-delivery.service';
 import { SiemDigestStore } from './siem/siem-digest.store';
 import { SiemDispatcher } from './siem/siem-dispatcher.service';
@@ -24,7 +24,7 @@ import { WebhooksService } from './webhooks.service';
 
 /**
  * Outbound webhooks (permission system_config): registration, signed deliveries with retries, delivery log; and
- * SIEM forwarding of ECS documents over syslog (docs/siem.md).
+ * SIEM forwarding of ECS documents or OCSF events over syslog (docs/siem.md).
  */
 @Module({
   imports: [
@@ -42,7 +42,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookDeliveryService,
     ...webhookMetricProviders,
     { provide: ATTACK_MAPPER, useValue: ALERT_ATTACK_MAPPER },
-    EcsDocumentFactory,
+    SiemDocumentFactory,
     SiemDigestStore,
     SiemDispatcher,
     SiemDeliveryService,

@@ -5,7 +5,7 @@ import { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import { WebhookDeliveryJob } from '../infra/queues/queues';
 import { postWebhook } from './webhook-http.client';
-import { EcsDocumentFactory } from './siem/ecs-document.factory';
+import { SiemDocumentFactory } from './siem/siem-document.factory';
 import { AttemptOutcomeLabel, WEBHOOK_DELIVERIES_METRIC, WEBHOOK_DELIVERY_DURATION_METRIC } from './webhook.metrics';
 import { WebhookSecretCipher, WebhookSecretUnreadableError } from './webhook-secret.cipher';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
@@ -27,7 +27,7 @@ export class WebhookDeliveryService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly cipher: WebhookSecretCipher,
-    private readonly ecs: EcsDocumentFactory,
+    private readonly documents: SiemDocumentFactory,
     private readonly config: ConfigService<AppConfig, true>,
     @InjectMetric(WEBHOOK_DELIVERIES_METRIC) private readonly attempts: Counter<string>,
     @InjectMetric(WEBHOOK_DELIVERY_DURATION_METRIC) private readonly durations: Histogram<string>,
@@ -40,9 +40,9 @@ export class WebhookDeliveryService {
       return { kind: 'dropped' };
     }
     const body =
-      webhook.payloadFormat === 'ecs'
-        ? this.ecs.documents(job, true)[0]
-        : { id: job.deliveryId, event: job.event, occurred_at: job.occurredAt, data: job.data };
+      webhook.payloadFormat === 'ids'
+        ? { id: job.deliveryId, event: job.event, occurred_at: job.occurredAt, data: job.data }
+        : this.documents.documents(job, webhook.payloadFormat, true)[0];
     const raw = JSON.stringify(body);
     const { timeoutMs, allowPrivate } = this.config.get('webhooks', { infer: true });
     const started = process.hrtime.bigint();

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { RiskLevel } from '../alerts/alert.entity';
 
-/** The body of a delivery: the IDS-AI envelope (docs/webhooks.md) or an ECS document (docs/siem.md). */
-export const WEBHOOK_PAYLOAD_FORMATS = ['ids', 'ecs'] as const;
+/** The body of a delivery: the IDS-AI envelope (docs/webhooks.md), an ECS document or an OCSF event (docs/siem.md). */
+export const WEBHOOK_PAYLOAD_FORMATS = ['ids', 'ecs', 'ocsf'] as const;
 export type WebhookPayloadFormat = (typeof WEBHOOK_PAYLOAD_FORMATS)[number];
 
 @Entity('webhooks')

@@ -309,5 +309,72 @@ if (unavailable && process.env.CI === 'true') {
       const block = got.find((r) => r.headers['x-ids-event'] === 'network.ip_blocked')!;
       expect(block.body).toMatchObject({ event: { kind: 'event', action: 'ip-blocked' }, source: { ip } });
     });
+
+    it('sends OCSF events over syslog (SIEM_SYSLOG_FORMAT=ocsf) and to a webhook whose payload_format is ocsf', async () => {
+      const ip = '198.18.7.5';
+      const ocsfAbout = (doc: Record<string, any>) => // eslint-disable-line @typescript-eslint/no-explicit-any
+        doc.evidences?.[0]?.src_endpoint?.ip === ip || doc.unmapped?.block?.target === ip;
+      const ocsfApp = await createTestApp({
+        REDIS_KEY_PREFIX: testRedisPrefix(`-siem-ocsf-${randomUUID().slice(0, 8)}`),
+        SIEM_SYSLOG_DESTINATIONS: `tcp://127.0.0.1:${tcp.port}`,
+        SIEM_SYSLOG_FORMAT: 'ocsf',
+        SIEM_SYSLOG_TIMEOUT_MS: '3000',
+        SIEM_RETRY_DELAY_MS: '200',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        INGEST_STREAM_ENABLED: 'false',
+      });
+      try {
+        const admin = (await login(ocsfApp, await createUser(ocsfApp, { role: Role.ADMIN }))).access_token;
+        const res = await ocsfApp.inject({
+          method: 'POST',
+          url: '/api/v1/webhooks',
+          headers: bearer(admin),
+          payload: { name: 'lake', url: webhooks.url('/ocsf'), events: ['alert.raised'], payload_format: 'ocsf' },
+        });
+        expect([res.statusCode, res.json().payload_format]).toEqual([201, 'ocsf']);
+        createdWebhooks.push(res.json().id);
+        const events = ocsfApp.get(EventEmitter2);
+        events.emit(AlertEvents.RAISED, alertEvent(7005, ip));
+        events.emit('network.ip_blocked', blockEvent(ip));
+
+        const got = await waitFor(() => found(tcp.messages().filter((m) => ocsfAbout(m.doc)), 2), 30_000, 'two OCSF events');
+        const finding = got.find((m) => m.msgId === 'alert.raised') as ReceivedSyslog;
+        const remediation = got.find((m) => m.msgId === 'network.ip_blocked') as ReceivedSyslog;
+        // severity by the finding's severity_id (4, High: error) and warning for a block taking effect
+        expect([finding.pri, remediation.pri]).toEqual([83, 84]);
+        expect(finding.doc).toMatchObject({
+          class_uid: 2004,
+          activity_id: 1,
+          type_uid: 200401,
+          severity_id: 4,
+          metadata: { version: '1.8.0', product: { name: 'IDS-AI' }, log_name: 'alerts' },
+          finding_info: {
+            uid: '7005',
+            title: 'PortScan',
+            attacks: [{ tactic: { uid: 'TA0007' }, technique: { uid: 'T1046', name: 'Network Service Discovery' } }],
+          },
+          evidences: [{ src_endpoint: { ip, port: 40005 }, dst_endpoint: { ip: '198.19.0.20', port: 22 } }],
+        });
+        expect(remediation.doc).toMatchObject({
+          class_uid: 7004,
+          activity_name: 'Isolate',
+          command_uid: '9001',
+          countermeasures: [{ d3f_technique: { uid: 'D3-ITF' } }],
+          unmapped: { block: { target: ip, alert_id: '7001' } },
+        });
+
+        const ours = () => webhooks.at('/ocsf').filter((r) => ocsfAbout(r.body as Record<string, unknown>));
+        const [hook] = await waitFor(() => found(ours(), 1), 20_000, 'the OCSF webhook delivery');
+        expect(hook.body).toMatchObject({
+          class_uid: 2004,
+          finding_info: { uid: '7005' },
+          metadata: { uid: hook.headers['x-ids-delivery'] },
+        });
+      } finally {
+        await ocsfApp.get<Queue>(getQueueToken(QUEUES.SIEM)).obliterate({ force: true });
+        await ocsfApp.get<Queue>(getQueueToken(QUEUES.WEBHOOKS)).obliterate({ force: true });
+        await ocsfApp.close();
+      }
+    });
   });
 }

@@ -60,7 +60,7 @@ export class CreateWebhookDto {
     default: 'ids',
     description:
       'Body of the deliveries: `ids`, the IDS-AI envelope `{ id, event, occurred_at, data }`; `ecs`, an Elastic Common ' +
-      'Schema document (docs/siem.md). Headers and signature are the same for both.',
+      'Schema document; `ocsf`, an OCSF 1.8 event (docs/siem.md). Headers and signature are the same for all three.',
   })
   @IsOptional()
   @IsIn(WEBHOOK_PAYLOAD_FORMATS)

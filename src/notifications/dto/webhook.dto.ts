@@ -13,7 +13,7 @@ export class WebhookDto {
   @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true }) events: string[];
   @ApiProperty({ enum: Object.values(RiskLevel), type: String, nullable: true, description: 'Minimum risk level of the alert events delivered' })
   min_risk_level: RiskLevel | null;
-  @ApiProperty({ enum: WEBHOOK_PAYLOAD_FORMATS, description: '`ids`: the IDS-AI envelope; `ecs`: an ECS document' })
+  @ApiProperty({ enum: WEBHOOK_PAYLOAD_FORMATS, description: '`ids`: the IDS-AI envelope; `ecs`: an ECS document; `ocsf`: an OCSF event' })
   payload_format: WebhookPayloadFormat;
   @ApiProperty() is_active: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) created_by: string | null;

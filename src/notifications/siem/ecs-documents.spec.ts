@@ -1,9 +1,11 @@
 import { AlertDigest } from '../alert-digest.store';
 import { ALERT_ATTACK_MAPPER, AttackMapper, NO_ATTACK_MAPPING } from './attack-mapping';
-import { ECS_VERSION, EcsContext, ecsDocuments, EcsEnvelope } from './ecs-documents';
+import { ECS_VERSION, ecsDocuments } from './ecs-documents';
+import { SiemContext } from './siem-envelope';
+import { deliveryOf, FTP_ALERT } from './siem-events.fixture';
 
 const observer = { hostname: 'ids-1', version: '0.1.0' };
-const ctx: EcsContext = { attack: NO_ATTACK_MAPPING, observer };
+const ctx: SiemContext = { attack: NO_ATTACK_MAPPING, observer };
 const mitre: AttackMapper = {
   classify: (a) =>
     a.attack_type === 'FTP-Patator'
@@ -17,32 +19,9 @@ const mitre: AttackMapper = {
       : [],
 };
 
-const alert = {
-  id: '1042',
-  attack_type: 'FTP-Patator',
-  source: 'model',
-  risk_level: 'high',
-  status: 'active',
-  confidence: 0.97,
-  src_ip: '198.18.0.10',
-  dst_ip: '198.19.0.20',
-  src_port: 51000,
-  dst_port: 21,
-  protocol: 6,
-  event_count: 3,
-  first_seen: '2026-12-06T22:31:04.000Z',
-  last_seen: '2026-12-06T22:31:09.000Z',
-  created_at: '2026-12-06T22:31:04.100Z',
-  model_version: 'v7',
-  details: {},
-};
+const alert = FTP_ALERT;
 
-const envelope = (event: string, data: unknown): EcsEnvelope => ({
-  deliveryId: 'd-1',
-  event,
-  occurredAt: '2026-12-06T22:31:05.000Z',
-  data,
-});
+const envelope = deliveryOf;
 
 /** ECS `threat` of an SSH/FTP brute force: T1110.001 under Credential Access. */
 const PASSWORD_GUESSING_THREAT = {

@@ -1,73 +1,33 @@
 import type { AlertDigest } from '../alert-digest.store';
-import { AttackClassification, AttackMapper, AttackRef, AttackSubject } from './attack-mapping';
+import { AttackClassification, AttackRef } from './attack-mapping';
+import {
+  AlertLike,
+  alertMessage,
+  BlockLike,
+  blockMessage,
+  BLOCK_VERBS,
+  compact,
+  isIp,
+  mapDelivery,
+  RISK_SCORES,
+  SiemContext,
+  SiemEnvelope,
+  SiemMapping,
+  TRANSPORTS,
+} from './siem-envelope';
 
 /** The ECS version the documents follow (https://www.elastic.co/guide/en/ecs/current). */
 export const ECS_VERSION = '8.17.0';
 
 export type EcsDocument = Record<string, unknown>;
 
-/** One delivery as the queue holds it: the event, its JSON payload, and the delivery id (`event.id`). */
-export interface EcsEnvelope {
-  deliveryId: string;
-  event: string;
-  occurredAt: string;
-  data: unknown;
-}
-
-export interface EcsContext {
-  attack: AttackMapper;
-  observer: { hostname: string; version: string };
-}
-
-/** The alert fields the mapping reads (AlertDto as the events carry it; absent fields are left out). */
-interface AlertLike {
-  id?: string;
-  attack_type?: string;
-  source?: string;
-  risk_level?: string;
-  status?: string;
-  confidence?: number;
-  src_ip?: string | null;
-  dst_ip?: string | null;
-  src_port?: number | null;
-  dst_port?: number | null;
-  protocol?: number | null;
-  event_count?: number;
-  first_seen?: string;
-  last_seen?: string;
-  created_at?: string;
-  model_version?: string | null;
-  resolution_reason?: string | null;
-  details?: Record<string, unknown>;
-  attack?: AttackSubject['attack'];
-}
-
-/** The block fields the mapping reads (NetworkActionDto). */
-interface BlockLike {
-  id?: string;
-  type?: string;
-  target?: string;
-  family?: number | null;
-  port?: number | null;
-  protocol?: string | null;
-  status?: string;
-  reason?: string;
-  duration_seconds?: number | null;
-  expires_at?: string | null;
-  is_automatic?: boolean;
-  applied_at?: string | null;
-  ended_at?: string | null;
-}
-
-/** Elastic's detection-rule convention: risk_score 21 / 47 / 73 / 99; `event.severity` 1 (low) … 4 (critical). */
+/** `event.severity` 1 (low) … 4 (critical); `event.risk_score` by Elastic's detection-rule convention. */
 const RISK: Record<string, { score: number; severity: number }> = {
-  low: { score: 21, severity: 1 },
-  medium: { score: 47, severity: 2 },
-  high: { score: 73, severity: 3 },
-  critical: { score: 99, severity: 4 },
+  low: { score: RISK_SCORES.low, severity: 1 },
+  medium: { score: RISK_SCORES.medium, severity: 2 },
+  high: { score: RISK_SCORES.high, severity: 3 },
+  critical: { score: RISK_SCORES.critical, severity: 4 },
 };
-
-const TRANSPORTS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 132: 'sctp' };
 
 const ALERT_ACTIONS: Record<string, { action: string; type: string[] }> = {
   'alert.raised': { action: 'alert-raised', type: ['info'] },
@@ -75,33 +35,17 @@ const ALERT_ACTIONS: Record<string, { action: string; type: string[] }> = {
   'alert.resolved': { action: 'alert-resolved', type: ['info'] },
 };
 
-const BLOCK_ACTIONS: Record<string, { action: string; type: string[]; verb: string }> = {
-  'network.ip_blocked': { action: 'ip-blocked', type: ['denied', 'start'], verb: 'blocked' },
-  'network.port_blocked': { action: 'port-blocked', type: ['denied', 'start'], verb: 'blocked' },
-  'network.block_expired': { action: 'block-expired', type: ['end'], verb: 'unblocked (expired)' },
-  'network.block_revoked': { action: 'block-revoked', type: ['end'], verb: 'unblocked (revoked)' },
-  'network.block_failed': { action: 'block-failed', type: ['denied'], verb: 'could not be blocked' },
+const BLOCK_ACTIONS: Record<string, { action: string; type: string[] }> = {
+  'network.ip_blocked': { action: 'ip-blocked', type: ['denied', 'start'] },
+  'network.port_blocked': { action: 'port-blocked', type: ['denied', 'start'] },
+  'network.block_expired': { action: 'block-expired', type: ['end'] },
+  'network.block_revoked': { action: 'block-revoked', type: ['end'] },
+  'network.block_failed': { action: 'block-failed', type: ['denied'] },
 };
 
 export const DIGEST_ACTION = 'alert-digest';
 
-/** Drops undefined and null values and empty objects, so unknown fields are absent rather than null. */
-function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(compact) as T;
-  if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const c = compact(v);
-    if (c === undefined || c === null) continue;
-    if (typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) continue;
-    out[key] = c;
-  }
-  return out as T;
-}
-
-const isIp = (value: string | null | undefined): value is string => !!value && /^[0-9a-f.:]+$/i.test(value);
-
-function base(envelope: EcsEnvelope, ctx: EcsContext): EcsDocument {
+function base(envelope: SiemEnvelope, ctx: SiemContext): EcsDocument {
   return {
     ecs: { version: ECS_VERSION },
     observer: { product: 'IDS-AI', vendor: 'IDS-AI', type: 'ids', ...ctx.observer },
@@ -143,15 +87,8 @@ function endpoints(a: AlertLike): EcsDocument {
   };
 }
 
-function alertMessage(a: AlertLike, action: string): string {
-  const to = a.dst_ip ? ` to ${a.dst_ip}${a.dst_port != null ? `:${a.dst_port}` : ''}` : '';
-  const from = a.src_ip ? ` from ${a.src_ip}` : '';
-  const verb = action === 'alert-raised' ? '' : ` (${action.replace('alert-', '')}, status ${a.status ?? 'unknown'})`;
-  return `${a.attack_type ?? 'Alert'}${from}${to}${verb}, risk ${a.risk_level ?? 'unknown'}`;
-}
-
 /** An alert (raised, updated or resolved) as an ECS `event.kind: alert` document. */
-export function alertDocument(envelope: EcsEnvelope, alert: AlertLike, ctx: EcsContext): EcsDocument {
+export function alertDocument(envelope: SiemEnvelope, alert: AlertLike, ctx: SiemContext): EcsDocument {
   const doc = base(envelope, ctx);
   const { action, type } = ALERT_ACTIONS[envelope.event] ?? ALERT_ACTIONS['alert.raised'];
   const risk = RISK[alert.risk_level ?? ''];
@@ -190,24 +127,21 @@ export function alertDocument(envelope: EcsEnvelope, alert: AlertLike, ctx: EcsC
       confidence: alert.confidence == null ? undefined : String(alert.confidence),
       event_count: alert.event_count == null ? undefined : String(alert.event_count),
     },
-    message: alertMessage(alert, action),
+    message: alertMessage(alert, action.replace('alert-', '')),
   });
 }
 
 /** A block taking effect or being lifted as an ECS `event.kind: event` document (`event.category: network`). */
 export function blockDocument(
-  envelope: EcsEnvelope,
+  envelope: SiemEnvelope,
   block: BlockLike,
   alertId: string | null,
-  ctx: EcsContext,
+  ctx: SiemContext,
 ): EcsDocument {
   const doc = base(envelope, ctx);
-  const { action, type, verb } = BLOCK_ACTIONS[envelope.event] ?? { action: envelope.event, type: ['info'], verb: '' };
+  const { action, type } = BLOCK_ACTIONS[envelope.event] ?? { action: envelope.event, type: ['info'] };
+  const verb = BLOCK_VERBS[envelope.event];
   const isPort = block.type === 'block_port';
-  const kind = block.target?.includes('/') ? 'network' : 'address';
-  const target = isPort ? `port ${block.port}/${block.protocol}` : `${kind} ${block.target}`;
-  const duration = block.duration_seconds == null ? ' until unblocked' : ` for ${block.duration_seconds} s`;
-  const lasting = verb === 'blocked' ? duration : '';
   return compact({
     '@timestamp': (verb === 'blocked' ? block.applied_at : block.ended_at) ?? envelope.occurredAt,
     ...doc,
@@ -233,15 +167,15 @@ export function blockDocument(
       alert_id: alertId ?? undefined,
       automatic: block.is_automatic == null ? undefined : String(block.is_automatic),
     },
-    message: `IDS-AI ${target} ${verb}${lasting}${block.reason ? `: ${block.reason}` : ''}`,
+    message: blockMessage(envelope.event, block),
   });
 }
 
 /** A digest: counts of a storm's alerts; `alerts` (webhooks) carries the first ones as ECS documents too. */
 export function digestDocument(
-  envelope: EcsEnvelope,
+  envelope: SiemEnvelope,
   digest: AlertDigest,
-  ctx: EcsContext,
+  ctx: SiemContext,
   alerts?: EcsDocument[],
 ): EcsDocument {
   const doc = base(envelope, ctx);
@@ -285,7 +219,7 @@ export function digestDocument(
 }
 
 /** Any other event (model activation, test ping): an `event.kind: event` document with the payload under ids_ai. */
-function genericDocument(envelope: EcsEnvelope, ctx: EcsContext): EcsDocument {
+function genericDocument(envelope: SiemEnvelope, ctx: SiemContext): EcsDocument {
   const doc = base(envelope, ctx);
   return compact({
     '@timestamp': envelope.occurredAt,
@@ -302,27 +236,14 @@ function genericDocument(envelope: EcsEnvelope, ctx: EcsContext): EcsDocument {
   });
 }
 
-/**
- * The ECS documents of one delivery: one, except for a digest sent over syslog (`embedDigestAlerts` false),
- * which is its summary followed by its first alerts, each a document of its own (syslog receivers cap a message's
- * size, 8 KiB by default in rsyslog).
- */
-export function ecsDocuments(envelope: EcsEnvelope, ctx: EcsContext, embedDigestAlerts: boolean): EcsDocument[] {
-  const data = (envelope.data ?? {}) as { alert?: AlertLike; action?: BlockLike; alert_id?: string | null };
-  if (envelope.event === 'alert.raised.digest') {
-    const digest = envelope.data as AlertDigest;
-    const alerts = digest.alerts.map((a, i) => {
-      const single = { ...envelope, deliveryId: `${envelope.deliveryId}:${i + 1}`, event: 'alert.raised', data: a };
-      return alertDocument(single, (a as { alert?: AlertLike }).alert ?? {}, ctx);
-    });
-    if (embedDigestAlerts) return [digestDocument(envelope, digest, ctx, alerts)];
-    const digestId = envelope.deliveryId;
-    const withDigest = alerts.map((a) => ({ ...a, labels: { ...(a.labels as object), digest_id: digestId } }));
-    return [digestDocument(envelope, digest, ctx), ...withDigest];
-  }
-  if (envelope.event.startsWith('alert.') && data.alert) return [alertDocument(envelope, data.alert, ctx)];
-  if (envelope.event.startsWith('network.') && data.action) {
-    return [blockDocument(envelope, data.action, data.alert_id ?? null, ctx)];
-  }
-  return [genericDocument(envelope, ctx)];
+/** The ECS documents of one delivery (see mapDelivery); a digest's alerts sent after it carry `labels.digest_id`. */
+export function ecsDocuments(envelope: SiemEnvelope, ctx: SiemContext, embedDigestAlerts: boolean): EcsDocument[] {
+  const mapping: SiemMapping<EcsDocument> = {
+    alert: (env, alert) => alertDocument(env, alert, ctx),
+    block: (env, block, alertId) => blockDocument(env, block, alertId, ctx),
+    digest: (env, digest, embedded) => digestDocument(env, digest, ctx, embedded),
+    digestAlert: (doc, digestId) => ({ ...doc, labels: { ...(doc.labels as object), digest_id: digestId } }),
+    other: (env) => genericDocument(env, ctx),
+  };
+  return mapDelivery(envelope, mapping, embedDigestAlerts);
 }

@@ -5,16 +5,17 @@ import { hostname } from 'node:os';
 import { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '../../config/app-config';
 import { SiemDeliveryJob } from '../../infra/queues/queues';
-import { EcsDocument } from './ecs-documents';
-import { EcsDocumentFactory } from './ecs-document.factory';
+import { OCSF_CLASSES } from './ocsf-events';
+import { SiemDocument, SiemDocumentFactory } from './siem-document.factory';
 import { SIEM_DELIVERIES_METRIC, SIEM_DELIVERY_DURATION_METRIC, SiemOutcomeLabel } from './siem.metrics';
 import { sendSyslog } from './syslog.client';
 import { asciiJson, formatSyslogMessage, octetFrame, SyslogSeverity } from './syslog-frame';
 
 export type SiemOutcome = { kind: 'success' } | { kind: 'dropped' } | { kind: 'failed'; error: string; retry: boolean };
 
-/** Syslog severity of a document: alerts by risk (`event.severity` 4 → critical … 1 → notice), blocks warning. */
-export function syslogSeverity(doc: EcsDocument): number {
+/** Syslog severity of an ECS document: alerts by risk (`event.severity` 4 → critical … 1 → notice), blocks warning. */
+export function syslogSeverity(doc: SiemDocument): number {
+  if ('class_uid' in doc) return ocsfSyslogSeverity(doc);
   const event = doc.event as { kind?: string; severity?: number; type?: string[] };
   if (event.kind !== 'alert') return event.type?.includes('end') ? SyslogSeverity.NOTICE : SyslogSeverity.WARNING;
   const bySeverity: Record<number, number> = {
@@ -25,14 +26,28 @@ export function syslogSeverity(doc: EcsDocument): number {
   return bySeverity[event.severity ?? 0] ?? SyslogSeverity.NOTICE;
 }
 
-/** One delivery attempt to a syslog destination: map to ECS, frame (RFC 5424 + octet counting), send, count. */
+/** The same for an OCSF event: findings by `severity_id` (5 → critical … 2 → notice), blocks warning, lifts notice. */
+function ocsfSyslogSeverity(doc: SiemDocument): number {
+  if (doc.class_uid === OCSF_CLASSES.DETECTION_FINDING.uid) {
+    const bySeverity: Record<number, number> = {
+      5: SyslogSeverity.CRITICAL,
+      4: SyslogSeverity.ERROR,
+      3: SyslogSeverity.WARNING,
+    };
+    return bySeverity[doc.severity_id as number] ?? SyslogSeverity.NOTICE;
+  }
+  if (doc.class_uid === OCSF_CLASSES.NETWORK_REMEDIATION.uid && doc.activity_name === 'Isolate') return SyslogSeverity.WARNING;
+  return SyslogSeverity.NOTICE;
+}
+
+/** One delivery attempt to a syslog destination: map to ECS or OCSF, frame (RFC 5424 + octet counting), send, count. */
 @Injectable()
 export class SiemDeliveryService {
   private readonly settings: AppConfig['siem']['syslog'];
   private readonly host = hostname();
 
   constructor(
-    private readonly documents: EcsDocumentFactory,
+    private readonly documents: SiemDocumentFactory,
     config: ConfigService<AppConfig, true>,
     @InjectMetric(SIEM_DELIVERIES_METRIC) private readonly attempts: Counter<string>,
     @InjectMetric(SIEM_DELIVERY_DURATION_METRIC) private readonly durations: Histogram<string>,
@@ -42,7 +57,7 @@ export class SiemDeliveryService {
 
   /** The frames of a delivery (a digest: its summary, then its first alerts, each a message of its own). */
   frames(job: SiemDeliveryJob): Buffer[] {
-    const docs = this.documents.documents(job, false);
+    const docs = this.documents.documents(job, this.settings.format, false);
     return docs.map((doc) =>
       octetFrame(
         formatSyslogMessage(
