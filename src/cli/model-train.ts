@@ -127,9 +127,10 @@ async function main(): Promise<void> {
   const perSource = Object.entries(metrics.evaluation.perSource).map(
     ([name, s]) => `${name}: accuracy ${s.spread.accuracy.mean.toFixed(4)}, macroF1 ${s.spread.macroF1.mean.toFixed(4)}\n`,
   );
-  const transfer = metrics.transfer.runs.map(
-    (r) => `transfer ${r.trainedOn} → ${r.scoredOn}: accuracy ${r.accuracy.toFixed(4)}, macroF1 ${r.macroF1.toFixed(4)}\n`,
-  );
+  const transfer = metrics.transfer.runs.map((r) => {
+    const input = r.excludedFeatures.length ? ` (${r.excludedFeatures.length} features left out)` : '';
+    return `transfer ${r.trainedOn} → ${r.scoredOn}${input}: accuracy ${r.accuracy.toFixed(4)}, macroF1 ${r.macroF1.toFixed(4)}\n`;
+  });
   process.stderr.write(
     `held-out over seeds: ${['accuracy', 'macroF1', 'weightedF1', 'macroF1WebMerged'].map(line).join(', ')}\n` +
       perSource.join('') +

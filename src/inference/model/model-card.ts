@@ -2,8 +2,10 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { severityOf } from '../../core/features/attack-taxonomy';
 import { ClassScores } from './classification-metrics';
+import { FLOW_METER_ARTIFACTS } from './detector-training';
 import { ModelManifest } from './model-artifact';
 import { TrainingMetrics } from './training-metrics';
+import { TransferEvaluation } from './transfer-evaluation';
 
 export const MODEL_CARD_FILE = 'MODEL_CARD.md';
 
@@ -137,23 +139,32 @@ function perSourceClassTables(metrics: TrainingMetrics): string[] {
 function transferTable(metrics: TrainingMetrics): string {
   const runs = metrics.transfer.runs;
   if (!runs.length) return 'Not measured (a single data source).';
+  const input = (r: TransferEvaluation) => (r.excludedFeatures.length ? `${r.excludedFeatures.length} left out` : 'all');
+  const name = (r: TransferEvaluation) =>
+    `${r.trainedOn} → ${r.scoredOn}${leavesOutArtifacts(r, runs) ? ' (artifacts left out)' : ''}`;
   return [
-    '| Fitted on | Scored on | Rows | Accuracy | Macro-F1 | Shared classes: rows | accuracy | macro-F1 |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Fitted on | Scored on | Features | Rows | Accuracy | Macro-F1 | Shared classes: rows | accuracy | macro-F1 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
-        `| ${r.trainedOn} | ${r.scoredOn} | ${r.rows} | ${f3(r.accuracy)} | ${f3(r.macroF1)} | ` +
+        `| ${r.trainedOn} | ${r.scoredOn} | ${input(r)} | ${r.rows} | ${f3(r.accuracy)} | ${f3(r.macroF1)} | ` +
         `${r.sharedClasses.rows} | ${f3(r.sharedClasses.accuracy)} | ${f3(r.sharedClasses.macroF1)} |`,
     ),
     '',
     'Recall per class when scored on the other extraction:',
     '',
-    `| Class | ${runs.map((r) => `${r.trainedOn} → ${r.scoredOn}`).join(' | ')} |`,
+    `| Class | ${runs.map(name).join(' | ')} |`,
     `| --- | ${runs.map(() => '---').join(' | ')} |`,
     ...[...new Set(runs.flatMap((r) => Object.keys(r.perClassRecall)))].map(
       (c) => `| ${c} | ${runs.map((r) => (c in r.perClassRecall ? f3(r.perClassRecall[c]) : '–')).join(' | ')} |`,
     ),
   ].join('\n');
+}
+
+/** A run of the pair measured once more with the flow-meter artifacts left out, beside runs that kept some. */
+function leavesOutArtifacts(run: TransferEvaluation, runs: TransferEvaluation[]): boolean {
+  const leavesOut = (r: TransferEvaluation) => FLOW_METER_ARTIFACTS.every((f) => r.excludedFeatures.includes(f));
+  return leavesOut(run) && runs.some((r) => !leavesOut(r));
 }
 
 /** The largest off-diagonal cells of each source's held-out confusion matrix (first run). */

@@ -59,7 +59,8 @@ interface SourceData {
 export const TRANSFER_PROTOCOL =
   'a model fitted on one source alone (same settings and seed, early stopping on 10% of it, untuned logit ' +
   'adjustment) scored on every row of another source; classes the model never saw count as errors in ' +
-  'accuracy and macroF1, sharedClasses covers only the classes both sources have';
+  'accuracy and macroF1, sharedClasses covers only the classes both sources have; when the model keeps features ' +
+  'the original flow meter computed wrongly, each pair is measured again with them left out (excludedFeatures)';
 
 export function buildTrainingMetrics(
   runs: SeedEvaluation[],

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from './backend-selector';
+import { FLOW_METER_ARTIFACTS } from './detector-training';
 import { MODEL_CARD_FILE } from './model-card';
 import { TrainingMetrics } from './training-metrics';
 import { runTraining } from './training-run';
@@ -54,11 +55,17 @@ describe('training run on two extractions', () => {
     expect(perSource.corrected.spread.accuracy.min).toBeLessThanOrEqual(perSource.corrected.spread.accuracy.max);
     expect(metrics.evaluation.seeds).toHaveLength(2);
 
+    // each pair as trained, then again with every flow-meter artifact left out, since these settings keep some
     const transfer = metrics.transfer.runs;
     expect(transfer.map((r) => [r.trainedOn, r.scoredOn, r.rows])).toEqual([
       ['original', 'corrected', corrected],
       ['corrected', 'original', original],
+      ['original', 'corrected', corrected],
+      ['corrected', 'original', original],
     ]);
+    expect(transfer[0].excludedFeatures).toEqual(['Subflow Fwd Packets', 'Fwd Avg Bytes/Bulk']);
+    expect(transfer[2].excludedFeatures).toEqual(expect.arrayContaining([...FLOW_METER_ARTIFACTS]));
+    expect(transfer[2].excludedFeatures).toHaveLength(FLOW_METER_ARTIFACTS.length);
     // Classes only the corrected extraction has are never predicted by a model of the original one.
     expect(transfer[0].perClassRecall['Infiltration PortScan']).toBe(0);
     expect(transfer[0].sharedClasses.classes).not.toContain('Heartbleed');
@@ -67,7 +74,7 @@ describe('training run on two extractions', () => {
     const transform = JSON.parse(readFileSync(join(dir, 'transform.json'), 'utf8')) as { dropped: string[] };
     expect(transform.dropped).toEqual(expect.arrayContaining(['Subflow Fwd Packets', 'Fwd Avg Bytes/Bulk']));
     const saved = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as TrainingMetrics;
-    expect(saved.transfer.runs).toHaveLength(2);
+    expect(saved.transfer.runs).toHaveLength(4);
 
     // the training rows per protocol and class, beside the model: the corrected file's protocol column, the
     // original's TCP rows by their flags (its other rows have no known protocol)
@@ -81,7 +88,10 @@ describe('training run on two extractions', () => {
 
     const card = readFileSync(join(dir, MODEL_CARD_FILE), 'utf8');
     expect(card).toContain(`# Model card: ${manifest.version}`);
-    expect(card).toContain(`| original | corrected | ${corrected} | ${transfer[0].accuracy.toFixed(3)} |`);
+    expect(card).toContain(`| original | corrected | 2 left out | ${corrected} | ${transfer[0].accuracy.toFixed(3)} |`);
+    const leftOut = `${FLOW_METER_ARTIFACTS.length} left out`;
+    expect(card).toContain(`| original | corrected | ${leftOut} | ${corrected} | ${transfer[2].accuracy.toFixed(3)} |`);
+    expect(card).toContain('| original → corrected | corrected → original | original → corrected (artifacts left out) |');
     expect(card).toContain('`Subflow Fwd Packets`');
     expect(card).toContain('## Suricata EVE model');
   }, 240_000);

@@ -10,6 +10,7 @@ import {
   evaluationReport,
   fitDetector,
   FittedDetector,
+  FLOW_METER_ARTIFACTS,
   TrainingHooks,
 } from './detector-training';
 import { ModelManifest, saveDetectionModel } from './model-artifact';
@@ -72,7 +73,8 @@ interface EvaluationRun {
  *    made the same way) and keeps its logits on the held-out rows.
  * 2. Each run's decision offsets are tuned for macro-F1 on the other runs' held-out logits only, then the run is
  *    scored on its own held-out rows, overall and per source: the reported figures never saw those rows' labels.
- * 3. With several sources, a model is fitted on each source alone and scored on every other one (transfer).
+ * 3. With several sources, a model is fitted on each source alone and scored on every other one (transfer); when
+ *    the model keeps features the original flow meter broke, once more with those left out.
  * 4. The final model is fitted on all rows for the median epoch count of the runs, its offsets are tuned on all
  *    runs' held-out logits, and it is written to `out` with the metrics, their spread and two pictures.
  */
@@ -105,6 +107,12 @@ export async function runTraining(
   const offsets = runs.length ? tuneLogitOffsets(pooled, classes.length, start) : start;
   const shipped = new DetectionModel({ ...final.model.parts, logitOffsets: offsets });
   try {
+    // after the final fit, so that asking for these figures leaves the shipped model's files unchanged
+    if (transfer.length && (options.featureSet ?? 'full') === 'full' && keepsArtifacts(settings)) {
+      const excludedFeatures = [...new Set([...settings.excludedFeatures, ...FLOW_METER_ARTIFACTS])];
+      hooks.onPhase?.('transfer with the flow-meter artifacts left out');
+      transfer.push(...(await transferEvaluations(flows, { ...settings, excludedFeatures }, options.validation, hooks)));
+    }
     const saved = await save(shipped, final, { evaluations, transfer }, { ...options, settings }, flows.stats, epochs, start);
     await writeTrainingSupport(options.out, support);
     return saved;
@@ -212,6 +220,10 @@ async function save(
   });
   await writeModelCard(options.out, manifest, metrics);
   return { manifest, metrics };
+}
+
+function keepsArtifacts(settings: DetectorSettings): boolean {
+  return FLOW_METER_ARTIFACTS.some((feature) => !settings.excludedFeatures.includes(feature));
 }
 
 function median(values: number[]): number {

@@ -15,6 +15,8 @@ export interface TransferEvaluation {
   sharedClasses: { classes: string[]; rows: number; accuracy: number; macroF1: number };
   perClassRecall: Record<string, number>;
   epochsTrained: number;
+  /** Features left out of this run's model input. */
+  excludedFeatures: string[];
 }
 
 /**
@@ -44,7 +46,9 @@ export async function transferEvaluations(
       for (const [scoredOn, otherRows] of bySource) {
         if (scoredOn === trainedOn) continue;
         const confusion = await confusionOn(fitted.model, subset(flows, otherRows));
-        results.push({ trainedOn, scoredOn, ...transferFigures(confusion, classes), epochsTrained: fitted.keptEpoch });
+        const figures = transferFigures(confusion, classes);
+        const excludedFeatures = [...settings.excludedFeatures];
+        results.push({ trainedOn, scoredOn, ...figures, epochsTrained: fitted.keptEpoch, excludedFeatures });
       }
     } finally {
       fitted.model.dispose();

@@ -118,6 +118,8 @@ export class TransferRunDto {
   sharedClasses: SharedClassesDto;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) perClassRecall: Record<string, number>;
   @ApiProperty({ type: 'integer' }) epochsTrained: number;
+  @ApiPropertyOptional({ type: [String], description: 'Features left out of this run\u2019s model input' })
+  excludedFeatures?: string[];
 }
 
 export class TransferDto {
