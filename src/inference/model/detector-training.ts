@@ -36,6 +36,11 @@ export const FLOW_METER_ARTIFACTS: readonly string[] = [
   'Fwd Header Length.1', // the original's second copy of Fwd Header Length
 ];
 
+/** Whether `excluded` leaves every one of {@link FLOW_METER_ARTIFACTS} out of the model input. */
+export function leavesOutFlowMeterArtifacts(excluded: readonly string[]): boolean {
+  return FLOW_METER_ARTIFACTS.every((feature) => excluded.includes(feature));
+}
+
 /** Settings of one training; the defaults are the ones the shipped model was trained with. */
 export interface DetectorSettings {
   seed: number;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { severityOf } from '../../core/features/attack-taxonomy';
 import { ClassScores } from './classification-metrics';
-import { FLOW_METER_ARTIFACTS } from './detector-training';
+import { leavesOutFlowMeterArtifacts } from './detector-training';
 import { ModelManifest } from './model-artifact';
 import { TrainingMetrics } from './training-metrics';
 import { TransferEvaluation } from './transfer-evaluation';
@@ -163,7 +163,7 @@ function transferTable(metrics: TrainingMetrics): string {
 
 /** A run of the pair measured once more with the flow-meter artifacts left out, beside runs that kept some. */
 function leavesOutArtifacts(run: TransferEvaluation, runs: TransferEvaluation[]): boolean {
-  const leavesOut = (r: TransferEvaluation) => FLOW_METER_ARTIFACTS.every((f) => r.excludedFeatures.includes(f));
+  const leavesOut = (r: TransferEvaluation) => leavesOutFlowMeterArtifacts(r.excludedFeatures);
   return leavesOut(run) && runs.some((r) => !leavesOut(r));
 }
 

@@ -11,6 +11,7 @@ import {
   fitDetector,
   FittedDetector,
   FLOW_METER_ARTIFACTS,
+  leavesOutFlowMeterArtifacts,
   TrainingHooks,
 } from './detector-training';
 import { ModelManifest, saveDetectionModel } from './model-artifact';
@@ -108,7 +109,7 @@ export async function runTraining(
   const shipped = new DetectionModel({ ...final.model.parts, logitOffsets: offsets });
   try {
     // after the final fit, so that asking for these figures leaves the shipped model's files unchanged
-    if (transfer.length && (options.featureSet ?? 'full') === 'full' && keepsArtifacts(settings)) {
+    if (transfer.length && (options.featureSet ?? 'full') === 'full' && !leavesOutFlowMeterArtifacts(settings.excludedFeatures)) {
       const excludedFeatures = [...new Set([...settings.excludedFeatures, ...FLOW_METER_ARTIFACTS])];
       hooks.onPhase?.('transfer with the flow-meter artifacts left out');
       transfer.push(...(await transferEvaluations(flows, { ...settings, excludedFeatures }, options.validation, hooks)));
@@ -220,10 +221,6 @@ async function save(
   });
   await writeModelCard(options.out, manifest, metrics);
   return { manifest, metrics };
-}
-
-function keepsArtifacts(settings: DetectorSettings): boolean {
-  return FLOW_METER_ARTIFACTS.some((feature) => !settings.excludedFeatures.includes(feature));
 }
 
 function median(values: number[]): number {
