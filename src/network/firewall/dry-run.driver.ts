@@ -96,14 +96,17 @@ export class DryRunFirewallDriver extends FirewallDriver {
     return Promise.resolve([]);
   }
 
-  /** Nobody edits the recorded rule set by hand: nothing to repair. */
+  /**
+   * Installs the base once. Nobody edits the recorded rule set by hand, so later calls find it intact and, like
+   * the real drivers, write (and log) nothing.
+   */
   async ensureBase(): Promise<BaseRepairs> {
+    if (this.baseInstalled) return noBaseRepairs();
     if (this.syntax === 'nftables') {
       await this.runner.run(nftBaseCommand(this.names));
     } else {
       await this.runner.run(ipsetCreateCommand(this.names));
-      const missing = this.baseInstalled ? [] : [...HOOK_CHAINS];
-      for (const tool of IPTABLES_FAMILIES) await this.runner.run(chainBaseCommand(tool, this.names, missing));
+      for (const tool of IPTABLES_FAMILIES) await this.runner.run(chainBaseCommand(tool, this.names, [...HOOK_CHAINS]));
     }
     this.baseInstalled = true;
     return noBaseRepairs();
