@@ -4,9 +4,12 @@ import { startApi, startWorker } from './app.factory';
 import { loadConfigOrExit, releaseServices, resolveServices } from './bootstrap';
 import { servesApi } from './config/process-role';
 import { shutdownOnSignals } from './infra/lifecycle/graceful-shutdown';
+import { startupLogger } from './infra/logging/startup-logger';
 
 async function bootstrap(): Promise<void> {
-  const config = await resolveServices(loadConfigOrExit());
+  const loaded = loadConfigOrExit();
+  Logger.overrideLogger(startupLogger(loaded.log));
+  const config = await resolveServices(loaded);
   const { role } = config.app;
   const started = servesApi(role) ? await startApi(config) : await startWorker(config);
   shutdownOnSignals(

@@ -121,6 +121,9 @@ describe('process start-up', () => {
         expect(server.output()).toContain(`Embedded PostgreSQL data for ${join(clone, 'data', 'postgres')} is kept in ${dataDir}`);
         expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true);
         expect(server.output()).not.toMatch(/EACCES|Unhandled|TypeError/);
+        // what runs before the application's logger exists logs JSON lines at LOG_LEVEL too, not Nest's console lines
+        expect(server.output()).toMatch(/^\{"level":30,.*"context":"EmbeddedPostgres","msg":"Embedded PostgreSQL listening on /m);
+        expect(server.output()).not.toMatch(/\[Nest\] \d+/);
         process.kill(-server.child.pid!, 'SIGTERM');
         await server.exited;
         // the server shuts down gracefully and stops its database server, whose postmaster.pid goes with it
