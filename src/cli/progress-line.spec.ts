@@ -32,10 +32,27 @@ describe('ProgressLine', () => {
     line.update('read 10 rows');
     line.update('read 20 rows');
     line.done('read 30 rows');
-    expect(text()).toBe('read 10 rows\nread 30 rows\n');
+    expect(text()).toBe('read 30 rows\n'); // shorter than one interval: the final line only
     const every = sink(false);
     const always = new ProgressLine(every.out, 0);
     ['a', 'b', 'c'].forEach((t) => always.update(t));
     expect(every.text()).toBe('a\nb\nc\n');
+  });
+
+  it('writes a line once an interval has passed, then waits a whole interval again', () => {
+    jest.useFakeTimers({ now: 0, doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const { out, text } = sink(false);
+      const line = new ProgressLine(out, 10_000);
+      line.update('read 10 rows');
+      jest.advanceTimersByTime(10_000);
+      line.update('read 20 rows');
+      jest.advanceTimersByTime(5_000);
+      line.update('read 30 rows');
+      line.done('read 40 rows');
+      expect(text()).toBe('read 20 rows\nread 40 rows\n');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -3,17 +3,19 @@ const TTY_REDRAW_MS = 200;
 
 /**
  * Progress of a long command on stderr: on a terminal, one line redrawn in place; otherwise (a log file, a pipe)
- * a line every `intervalMs`, so logs stay readable. The last state is always written by {@link done}.
+ * a line after every `intervalMs`, so logs stay readable. The last state is always written by {@link done}.
  */
 export class ProgressLine {
   private readonly tty: boolean;
-  private last = Number.NEGATIVE_INFINITY;
+  private last: number;
 
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
     private readonly intervalMs: number,
   ) {
     this.tty = out.isTTY === true;
+    // a file gets its first line after one interval, so a short run writes only the final one
+    this.last = this.tty ? Number.NEGATIVE_INFINITY : performance.now();
   }
 
   update(text: string): void {
