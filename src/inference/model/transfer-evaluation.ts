@@ -42,13 +42,13 @@ export async function transferEvaluations(
       new SeededRandom(settings.seed),
     );
     const fitted = await fitDetector(subset(own, split.train), subset(own, split.test), classes, settings, hooks);
+    const excludedFeatures = settings.excludedFeatures;
     try {
       for (const [scoredOn, otherRows] of bySource) {
         if (scoredOn === trainedOn) continue;
         const confusion = await confusionOn(fitted.model, subset(flows, otherRows));
         const figures = transferFigures(confusion, classes);
-        const excludedFeatures = [...settings.excludedFeatures];
-        results.push({ trainedOn, scoredOn, ...figures, epochsTrained: fitted.keptEpoch, excludedFeatures });
+        results.push({ trainedOn, scoredOn, ...figures, epochsTrained: fitted.keptEpoch, excludedFeatures: [...excludedFeatures] });
       }
     } finally {
       fitted.model.dispose();

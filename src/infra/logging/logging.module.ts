@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
 import { correlationIdOf } from './correlation-id';
+import { PRETTY_TRANSPORT } from './startup-logger';
 
 /** JSON logs (pino) with the request's correlation id on every line; credentials are redacted. */
 @Module({
@@ -35,7 +36,7 @@ import { correlationIdOf } from './correlation-id';
               req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url, id: req.id }),
             },
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-            transport: log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+            transport: log.pretty ? PRETTY_TRANSPORT : undefined,
           },
         };
       },

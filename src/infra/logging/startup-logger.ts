@@ -2,6 +2,9 @@ import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Level, Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
 
+/** pino-pretty's single-line form, for LOG_PRETTY: the application's logger and this one write alike. */
+export const PRETTY_TRANSPORT = { target: 'pino-pretty', options: { singleLine: true } };
+
 /**
  * Nest's static logger for what runs before the application's own logger exists (Redis and the embedded
  * PostgreSQL at start-up): the same JSON lines (or pino-pretty with LOG_PRETTY), context and LOG_LEVEL as the
@@ -11,7 +14,7 @@ import { AppConfig } from '../../config/app-config';
 export function startupLogger(log: AppConfig['log'], destination?: DestinationStream): LoggerService {
   const options = { level: log.level };
   const root = log.pretty
-    ? pino({ ...options, transport: { target: 'pino-pretty', options: { singleLine: true } } })
+    ? pino({ ...options, transport: PRETTY_TRANSPORT })
     : destination
       ? pino(options, destination)
       : pino(options);
